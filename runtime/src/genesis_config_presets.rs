@@ -1,0 +1,196 @@
+//! Genesis presets, selected by name: `development` (one validator, sudo, funded demo
+//! accounts) and `local` (four validators, each with its own node, no sudo).
+//!
+//! The `local` nodes' libp2p keys are public test keys, fixed so that the consortium can
+//! admit the nodes in genesis (`pallet-node-authorization`). They are derived as
+//! `blake2b-256("energy-consortium/local/node/<name>")`; `scripts/local-net.sh` passes the
+//! same secrets with `--node-key`, and a test below checks secret and peer id agree. Never
+//! use them on a network that matters.
+
+use crate::{
+	opaque::SessionKeys, AccountId, BalancesConfig, ConsortiumMembershipConfig,
+	NodeAuthorizationConfig, RuntimeGenesisConfig, SessionConfig, SudoConfig, ValidatorSetConfig,
+	UNIT,
+};
+use alloc::{vec, vec::Vec};
+use polkadot_sdk::{
+	frame_support::{build_struct_json_patch, BoundedVec},
+	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_consensus_grandpa::AuthorityId as GrandpaId,
+	sp_core::OpaquePeerId,
+	sp_genesis_builder::{self, PresetId},
+	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+};
+use serde_json::Value;
+
+/// Balance given to each endowed demo account.
+pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
+
+/// One validator of a preset: its account (also its consortium seat), session keys, and the
+/// ed25519 public key of its node's libp2p identity, if the preset admits its node.
+struct Validator {
+	account: AccountId,
+	aura: AuraId,
+	grandpa: GrandpaId,
+	node_public_key: Option<[u8; 32]>,
+}
+
+impl Validator {
+	fn from_keyring(
+		sr: Sr25519Keyring,
+		ed: Ed25519Keyring,
+		node_public_key: Option<[u8; 32]>,
+	) -> Self {
+		Self {
+			account: sr.to_account_id(),
+			aura: sr.public().into(),
+			grandpa: ed.public().into(),
+			node_public_key,
+		}
+	}
+}
+
+/// libp2p peer id of an ed25519 node key: an identity multihash (code 0x00, length 36) of
+/// the protobuf-encoded public key (field 1 `KeyType = Ed25519 (1)`, field 2 the 32 bytes).
+pub fn ed25519_peer_id(public_key: &[u8; 32]) -> OpaquePeerId {
+	let mut bytes = Vec::with_capacity(38);
+	bytes.extend_from_slice(&[0x00, 0x24, 0x08, 0x01, 0x12, 0x20]);
+	bytes.extend_from_slice(public_key);
+	OpaquePeerId(bytes)
+}
+
+/// ed25519 public keys of the `local` preset's four nodes (Alice, Bob, Charlie, Dave).
+pub const LOCAL_NODE_PUBLIC_KEYS: [[u8; 32]; 4] = [
+	hex_literal("86e999e5622b0fbb3a8167226109491637e8d246c11fab1b81822cfa222fd265"),
+	hex_literal("6afe7b3f8a45d64378722c66c2243ca27434464868219296c3ce64a8809ae5fc"),
+	hex_literal("0beaef3a2c367c683cafd0200f8c3def3d701e2d7b18df319ddc717187a4a682"),
+	hex_literal("9c2a28b3746ad984cc7f06ae96f57c31db2e689dd62f6e2a91fc5d792d549472"),
+];
+
+/// Decodes 64 hex digits at compile time.
+const fn hex_literal(hex: &str) -> [u8; 32] {
+	const fn nibble(c: u8) -> u8 {
+		match c {
+			b'0'..=b'9' => c - b'0',
+			b'a'..=b'f' => c - b'a' + 10,
+			_ => panic!("not a lowercase hex digit"),
+		}
+	}
+	let bytes = hex.as_bytes();
+	assert!(bytes.len() == 64, "expected 64 hex digits");
+	let mut out = [0u8; 32];
+	let mut i = 0;
+	while i < 32 {
+		out[i] = (nibble(bytes[2 * i]) << 4) | nibble(bytes[2 * i + 1]);
+		i += 1;
+	}
+	out
+}
+
+fn consortium_genesis(
+	validators: Vec<Validator>,
+	consortium: Vec<AccountId>,
+	endowed: Vec<AccountId>,
+	sudo: Option<AccountId>,
+) -> Value {
+	let validator_accounts: Vec<AccountId> = validators.iter().map(|v| v.account.clone()).collect();
+	let mut sorted_validators = validator_accounts.clone();
+	sorted_validators.sort();
+	let mut sorted_consortium = consortium;
+	sorted_consortium.sort();
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.iter().cloned().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		session: SessionConfig {
+			keys: validators
+				.iter()
+				.map(|v| {
+					(
+						v.account.clone(),
+						v.account.clone(),
+						SessionKeys { aura: v.aura.clone(), grandpa: v.grandpa.clone() },
+					)
+				})
+				.collect::<Vec<_>>(),
+		},
+		validator_set: ValidatorSetConfig { members: BoundedVec::truncate_from(sorted_validators) },
+		consortium_membership: ConsortiumMembershipConfig {
+			members: BoundedVec::truncate_from(sorted_consortium),
+		},
+		node_authorization: NodeAuthorizationConfig {
+			nodes: validators
+				.iter()
+				.filter_map(|v| v.node_public_key.map(|k| (ed25519_peer_id(&k), v.account.clone())))
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: sudo },
+	})
+}
+
+/// Demo accounts funded in both presets (the well-known development keys).
+fn demo_accounts() -> Vec<AccountId> {
+	vec![
+		Sr25519Keyring::Alice,
+		Sr25519Keyring::Bob,
+		Sr25519Keyring::Charlie,
+		Sr25519Keyring::Dave,
+		Sr25519Keyring::Eve,
+		Sr25519Keyring::Ferdie,
+	]
+	.into_iter()
+	.map(|k| k.to_account_id())
+	.collect()
+}
+
+/// `development`: Alice validates alone and holds sudo; Alice, Bob and Charlie form the
+/// consortium; the demo accounts are funded. The single node admits no peers by node
+/// authorization (it has none to admit).
+pub fn development_genesis() -> Value {
+	consortium_genesis(
+		vec![Validator::from_keyring(Sr25519Keyring::Alice, Ed25519Keyring::Alice, None)],
+		vec![
+			Sr25519Keyring::Alice.to_account_id(),
+			Sr25519Keyring::Bob.to_account_id(),
+			Sr25519Keyring::Charlie.to_account_id(),
+		],
+		demo_accounts(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+	)
+}
+
+/// `local`: Alice, Bob, Charlie and Dave each run a validator node and sit in the
+/// consortium; their four nodes are the well-known nodes; there is no sudo.
+pub fn local_genesis() -> Value {
+	let keyrings = [
+		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+	];
+	let validators: Vec<Validator> = keyrings
+		.into_iter()
+		.zip(LOCAL_NODE_PUBLIC_KEYS)
+		.map(|((sr, ed), node)| Validator::from_keyring(sr, ed, Some(node)))
+		.collect();
+	let consortium = validators.iter().map(|v| v.account.clone()).collect();
+	consortium_genesis(validators, consortium, demo_accounts(), None)
+}
+
+/// The JSON patch of preset `id`, or `None` for an unknown name.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_genesis(),
+		_ => return None,
+	};
+	serde_json::to_vec(&patch).ok()
+}
+
+/// Names of the presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

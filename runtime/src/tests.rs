@@ -1,0 +1,171 @@
+//! Runtime-level tests: pallet integrity checks, genesis presets, and the consortium's
+//! session manager.
+
+use crate::{
+	configs::ConsortiumSessionManager, genesis_config_presets, AccountId, AllPalletsWithSystem,
+	Runtime, RuntimeGenesisConfig,
+};
+#[cfg(feature = "try-runtime")]
+use polkadot_sdk::frame_support::traits::{TryState, TryStateSelect};
+use polkadot_sdk::{
+	frame_support::traits::IntegrityTest,
+	pallet_session::SessionManager,
+	sp_core::{ed25519, hashing::blake2_256, Pair},
+	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
+	sp_io::TestExternalities,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::BuildStorage,
+	*,
+};
+
+/// Builds the genesis state of `preset` the way a node does: the preset's JSON patch over
+/// the default genesis config.
+fn genesis_of(preset: &str) -> TestExternalities {
+	let patch_bytes = genesis_config_presets::get_preset(&preset.into())
+		.unwrap_or_else(|| panic!("preset {preset} exists"));
+	let patch: serde_json::Value = serde_json::from_slice(&patch_bytes).expect("preset is JSON");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serialises");
+	json_merge(&mut config, patch);
+	let config: RuntimeGenesisConfig =
+		serde_json::from_value(config).expect("merged preset is a valid genesis config");
+	config.build_storage().expect("genesis builds").into()
+}
+
+fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
+			for (key, value) in patch {
+				json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			}
+		},
+		(base, patch) => *base = patch,
+	}
+}
+
+fn accounts(keys: &[Sr25519Keyring]) -> Vec<AccountId> {
+	let mut accounts: Vec<AccountId> = keys.iter().map(|k| k.to_account_id()).collect();
+	accounts.sort();
+	accounts
+}
+
+#[test]
+fn pallets_pass_their_integrity_tests() {
+	TestExternalities::default().execute_with(|| {
+		<AllPalletsWithSystem as IntegrityTest>::integrity_test();
+	});
+}
+
+#[test]
+fn runtime_offers_exactly_the_two_presets() {
+	let names: Vec<String> = genesis_config_presets::preset_names()
+		.into_iter()
+		.map(|id| String::from_utf8(id.as_ref().as_bytes().to_vec()).unwrap())
+		.collect();
+	assert_eq!(names, vec![DEV_RUNTIME_PRESET.to_string(), LOCAL_TESTNET_RUNTIME_PRESET.into()]);
+	assert!(genesis_config_presets::get_preset(&"no-such-preset".into()).is_none());
+}
+
+#[test]
+fn development_genesis_has_one_validator_and_sudo() {
+	genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
+		assert_eq!(pallet_session::Validators::<Runtime>::get(), vec![alice.clone()]);
+		assert_eq!(crate::ValidatorSet::members().into_inner(), vec![alice.clone()]);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
+		let consortium =
+			accounts(&[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]);
+		assert_eq!(crate::ConsortiumMembership::members().into_inner(), consortium);
+		// The collective took its members from the membership pallet.
+		assert_eq!(
+			pallet_collective::Members::<Runtime, crate::configs::ConsortiumInstance>::get(),
+			consortium
+		);
+		assert_eq!(
+			pallet_balances::Pallet::<Runtime>::free_balance(&alice),
+			genesis_config_presets::ENDOWMENT
+		);
+		assert!(pallet_node_authorization::WellKnownNodes::<Runtime>::get().is_empty());
+		#[cfg(feature = "try-runtime")]
+		<AllPalletsWithSystem as TryState<_>>::try_state(0, TryStateSelect::All)
+			.expect("genesis state satisfies every pallet's invariants");
+	});
+}
+
+#[test]
+fn local_genesis_has_four_validators_admitted_nodes_and_no_sudo() {
+	genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let four = accounts(&[
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]);
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
+		let mut session_validators = pallet_session::Validators::<Runtime>::get();
+		session_validators.sort();
+		assert_eq!(session_validators, four);
+		assert_eq!(crate::ValidatorSet::members().into_inner(), four);
+		assert_eq!(crate::ConsortiumMembership::members().into_inner(), four);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "no sudo outside development");
+		let nodes = pallet_node_authorization::WellKnownNodes::<Runtime>::get();
+		assert_eq!(nodes.len(), 4);
+		for key in genesis_config_presets::LOCAL_NODE_PUBLIC_KEYS {
+			let peer = genesis_config_presets::ed25519_peer_id(&key);
+			assert!(nodes.contains(&peer));
+			assert!(pallet_node_authorization::Owners::<Runtime>::get(&peer).is_some());
+		}
+	});
+}
+
+/// The node keys `scripts/local-net.sh` passes with `--node-key` are the documented
+/// derivation, and the preset admits exactly their public keys.
+#[test]
+fn local_node_keys_follow_their_documented_derivation() {
+	for (name, expected) in ["alice", "bob", "charlie", "dave"]
+		.iter()
+		.zip(genesis_config_presets::LOCAL_NODE_PUBLIC_KEYS)
+	{
+		let secret = blake2_256(format!("energy-consortium/local/node/{name}").as_bytes());
+		let public = ed25519::Pair::from_seed(&secret).public();
+		assert_eq!(public.0, expected, "node key of {name}");
+	}
+}
+
+#[test]
+fn peer_id_encoding_is_an_identity_multihash_of_the_protobuf_key() {
+	let peer = genesis_config_presets::ed25519_peer_id(&[7u8; 32]);
+	assert_eq!(peer.0.len(), 38);
+	assert_eq!(&peer.0[..6], &[0x00, 0x24, 0x08, 0x01, 0x12, 0x20]);
+	assert_eq!(&peer.0[6..], &[7u8; 32]);
+}
+
+#[test]
+fn session_manager_keeps_the_queued_set_until_the_consortium_changes_it() {
+	genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		// Same membership as the queued validators: no change, so no new GRANDPA set.
+		assert_eq!(<ConsortiumSessionManager as SessionManager<AccountId>>::new_session(2), None);
+
+		// The consortium removes Dave: the next session plans the other three.
+		let dave = Sr25519Keyring::Dave.to_account_id();
+		pallet_membership::Members::<Runtime, crate::configs::ValidatorSetInstance>::mutate(
+			|members| members.retain(|m| m != &dave),
+		);
+		let planned = <ConsortiumSessionManager as SessionManager<AccountId>>::new_session(2)
+			.expect("a changed membership is handed to the session pallet");
+		assert_eq!(
+			planned,
+			accounts(&[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie])
+		);
+	});
+}
+
+#[test]
+fn session_manager_never_hands_over_an_empty_validator_set() {
+	genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+		pallet_membership::Members::<Runtime, crate::configs::ValidatorSetInstance>::kill();
+		assert_eq!(<ConsortiumSessionManager as SessionManager<AccountId>>::new_session(2), None);
+	});
+}
