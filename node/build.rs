@@ -1,0 +1,7 @@
+//! Embeds the git commit and build metadata into `--version`.
+use polkadot_sdk::substrate_build_script_utils::{generate_cargo_keys, rerun_if_git_head_changed};
+
+fn main() {
+	generate_cargo_keys();
+	rerun_if_git_head_changed();
+}
