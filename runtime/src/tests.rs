@@ -10,9 +10,9 @@ use polkadot_sdk::frame_support::traits::{TryState, TryStateSelect};
 use polkadot_sdk::{
 	frame_support::traits::IntegrityTest,
 	pallet_session::SessionManager,
-	sp_core::{ed25519, hashing::blake2_256, Pair},
+	sp_core::{ed25519, Pair},
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
-	sp_io::TestExternalities,
+	sp_io::{hashing::blake2_256, TestExternalities},
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::BuildStorage,
 	*,
@@ -57,10 +57,7 @@ fn pallets_pass_their_integrity_tests() {
 
 #[test]
 fn runtime_offers_exactly_the_two_presets() {
-	let names: Vec<String> = genesis_config_presets::preset_names()
-		.into_iter()
-		.map(|id| String::from_utf8(id.as_ref().as_bytes().to_vec()).unwrap())
-		.collect();
+	let names: Vec<String> = genesis_config_presets::preset_names();
 	assert_eq!(names, vec![DEV_RUNTIME_PRESET.to_string(), LOCAL_TESTNET_RUNTIME_PRESET.into()]);
 	assert!(genesis_config_presets::get_preset(&"no-such-preset".into()).is_none());
 }
