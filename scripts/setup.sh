@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what building and testing this project needs. Safe to run again: each step
+# checks first and installs only what is missing.
+#   - Debian packages: protobuf-compiler (libp2p), clang + libclang-dev (bindgen),
+#     docker-compose (to validate docker-compose.yml where no Docker engine runs).
+#   - Rust: the wasm32-unknown-unknown target and rust-src (the runtime's wasm build).
+#   - Node.js packages of the end-to-end tests (@polkadot/api), from tests/e2e/package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
+command -v clang >/dev/null 2>&1 || need_apt+=(clang)
+[ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || need_apt+=(libclang-dev)
+command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
+if [ ${#need_apt[@]} -gt 0 ]; then
+	echo "setup: installing ${need_apt[*]}"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+	echo "setup: cargo is missing; install Rust with rustup first" >&2
+	exit 1
+fi
+if command -v rustup >/dev/null 2>&1; then
+	rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+	rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+fi
+
+if command -v npm >/dev/null 2>&1; then
+	if [ ! -d tests/e2e/node_modules/@polkadot/api ] \
+		|| [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
+		echo "setup: installing the end-to-end test client (npm ci)"
+		(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+else
+	echo "setup: npm is missing; the end-to-end tests need Node.js >= 18" >&2
+	exit 1
+fi
+echo "setup: done"

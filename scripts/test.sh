@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and property tests of every crate, then the end-to-end tests
+# against real node processes on loopback. This is the command CI runs.
+#
+#   scripts/test.sh            everything
+#   scripts/test.sh --unit     only cargo tests
+#   scripts/test.sh --e2e      only the end-to-end tests (needs the release node built)
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+mode="${1:-all}"
+
+if [ "$mode" = all ] || [ "$mode" = --unit ]; then
+	echo "== cargo tests (release profile, sharing the node's build)"
+	cargo test --release --workspace
+fi
+
+if [ "$mode" = all ] || [ "$mode" = --e2e ]; then
+	echo "== building the node"
+	cargo build --release -p energy-node
+	if command -v docker-compose >/dev/null 2>&1; then
+		echo "== docker-compose.yml is valid"
+		docker-compose -f docker-compose.yml config --quiet
+	fi
+	echo "== end-to-end tests (real nodes on loopback, @polkadot/api client)"
+	[ -d tests/e2e/node_modules/@polkadot/api ] || (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+	export E2E_DIR="${E2E_DIR:-$ROOT/target-e2e}"
+	rm -rf "$E2E_DIR"
+	(cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout ./*.test.mjs)
+fi

@@ -1,0 +1,172 @@
+// Helpers for the end-to-end tests: real `energy-node` processes on loopback ports and the
+// @polkadot/api client (the library polkadot-js apps is built on) talking to them.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, openSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, homedir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TARGET =
+  process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'energy-consortium', 'target');
+export const NODE_BIN = process.env.NODE_BIN || join(TARGET, 'release', 'energy-node');
+
+if (!existsSync(NODE_BIN)) {
+  throw new Error(`no node binary at ${NODE_BIN}: run cargo build --release -p energy-node`);
+}
+
+/** A directory for one test's databases and logs, kept after the run for inspection. */
+export function scratchDir(name) {
+  const base = process.env.E2E_DIR || join(tmpdir(), 'energy-e2e');
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, `${name}-`));
+}
+
+/** A TCP port nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** `count` consecutive free ports starting at a random base, for the multi-node scripts. */
+export async function freePortRange(count) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    const probes = await Promise.all(
+      Array.from({ length: count }, (_, i) => isFree(base + i)),
+    );
+    if (probes.every(Boolean)) return base;
+  }
+  throw new Error('no free port range found');
+}
+
+function isFree(port) {
+  return new Promise((res) => {
+    const server = createServer();
+    server.once('error', () => res(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => res(true)));
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor(what, check, timeoutMs, intervalMs = 500) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}` +
+    (lastError ? ` (last error: ${lastError.message})` : ''));
+}
+
+/** Starts `energy-node --dev` with its own temporary database and loopback ports. */
+export async function startDevNode(name = 'dev') {
+  const dir = scratchDir(name);
+  const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
+  const log = openSync(join(dir, 'node.log'), 'a');
+  const startedAt = Date.now();
+  const proc = spawn(NODE_BIN, [
+    '--dev',
+    '--base-path', join(dir, 'db'),
+    '--rpc-port', String(rpcPort),
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    '--prometheus-port', String(promPort),
+    '--no-mdns',
+    '--no-telemetry',
+  ], { stdio: ['ignore', log, log] });
+  proc.once('exit', (code, signal) => {
+    if (!proc.stopping) console.error(`# node in ${dir} exited (code ${code}, signal ${signal}); see node.log`);
+  });
+  return {
+    proc,
+    dir,
+    startedAt,
+    url: `ws://127.0.0.1:${rpcPort}`,
+    prometheus: `http://127.0.0.1:${promPort}/metrics`,
+    stop: () => stopProcess(proc),
+  };
+}
+
+export function stopProcess(proc) {
+  proc.stopping = true;
+  return new Promise((res) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return res();
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      res();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+/** Connects once the node's RPC server answers. */
+export async function connect(url, timeoutMs = 60000) {
+  return waitFor(`RPC at ${url}`, async () => {
+    const provider = new WsProvider(url, false);
+    try {
+      await provider.connect();
+      await waitFor('socket open', () => provider.isConnected, 3000, 100);
+      return await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+    } catch (e) {
+      await provider.disconnect().catch(() => {});
+      throw e;
+    }
+  }, timeoutMs, 500);
+}
+
+export async function finalizedNumber(api) {
+  const hash = await api.rpc.chain.getFinalizedHead();
+  const header = await api.rpc.chain.getHeader(hash);
+  return header.number.toNumber();
+}
+
+/**
+ * Signs and submits `tx`, resolving once its block is finalized with the block hash and
+ * the extrinsic's events; rejects on a dispatch error or an invalid transaction.
+ */
+export function submitAndFinalize(api, tx, signer) {
+  return new Promise((res, reject) => {
+    let unsub = () => {};
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        unsub();
+        let message = dispatchError.toString();
+        if (dispatchError.isModule) {
+          const meta = api.registry.findMetaError(dispatchError.asModule);
+          message = `${meta.section}.${meta.name}`;
+        }
+        reject(new Error(`dispatch failed: ${message}`));
+      } else if (status.isFinalized) {
+        unsub();
+        res({ blockHash: status.asFinalized.toHex(), events });
+      } else if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsub();
+        reject(new Error(`transaction ${status.type}`));
+      }
+    }).then((u) => { unsub = u; }, reject);
+  });
+}
+
+/** The base58 peer id of an ed25519 node key, as the node itself computes it. */
+export function peerIdOfNodeKey(hexSecret) {
+  return execFileSync(NODE_BIN, ['key', 'inspect-node-key'], { input: hexSecret })
+    .toString().trim().split('\n').pop();
+}
