@@ -1,0 +1,86 @@
+//! The simulator as a program: JSON in, JSON out, clear errors and exit status 2.
+
+use serde_json::{json, Value};
+use std::{
+	io::Write,
+	process::{Command, Stdio},
+};
+
+fn run(input: &str) -> (i32, Value, String) {
+	let mut child = Command::new(env!("CARGO_BIN_EXE_energy-sim"))
+		.arg("clear")
+		.stdin(Stdio::piped())
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("energy-sim starts");
+	child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+	let out = child.wait_with_output().expect("energy-sim finishes");
+	let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+	let value = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+	(out.status.code().unwrap_or(-1), value, String::from_utf8_lossy(&out.stderr).to_string())
+}
+
+fn order(id: u64, side: &str, zone: u16, wh: i64, price: u64) -> Value {
+	json!({ "id": id, "participant": format!("P{id}"), "side": side, "zone": zone, "quantity_wh": wh, "price_per_kwh": price })
+}
+
+#[test]
+fn mcafee_book_clears_to_the_golden_result() {
+	let book = json!({ "mechanism": "mcafee", "orders": [
+		order(1, "bid", 0, 1000, 9), order(2, "bid", 0, 1000, 8),
+		order(3, "offer", 0, 1000, 3), order(4, "offer", 0, 1000, 4),
+	]});
+	let (code, out, err) = run(&book.to_string());
+	assert_eq!(code, 0, "{err}");
+	assert_eq!(out["trades"].as_array().map(Vec::len), Some(1));
+	assert_eq!(out["trades"][0]["buyer"], "P1");
+	assert_eq!(out["trades"][0]["seller"], "P3");
+	assert_eq!(out["reduced_prices_per_kwh"], json!({ "buyer": 8, "seller": 4 }));
+	assert_eq!(out["trades"][0]["buyer_pays"], "8");
+	assert_eq!(out["trades"][0]["seller_receives"], "4");
+	assert_eq!(out["participants"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn example_zone_book_trades_with_losses_and_conserves_energy() {
+	let book =
+		std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/zone-book.json"))
+			.expect("example");
+	let (code, out, err) = run(&book);
+	assert_eq!(code, 0, "{err}");
+	let trades = out["trades"].as_array().expect("trades");
+	assert!(!trades.is_empty());
+	for t in trades {
+		assert_eq!(
+			t["sold_wh"].as_u64(),
+			Some(t["delivered_wh"].as_u64().unwrap_or(0) + t["lost_wh"].as_u64().unwrap_or(0))
+		);
+	}
+	assert!(out["summary"]["lost_wh"].as_u64().unwrap_or(0) > 0, "lines of several km lose energy");
+	for p in out["participants"].as_array().expect("participants") {
+		assert!(p["satisfaction_ppm"].as_u64().unwrap_or(u64::MAX) <= 1_000_000);
+	}
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_and_status_2() {
+	let zone_data = json!({ "linear": { "count": 2, "spacing_m": 1000 }, "max_distance_m": 5000,
+		"line_capacity_wh": 1000, "line": { "resistivity_pohm_m": 16800, "cross_section_mm2": 50, "voltage_v": 400, "period_s": 900 } });
+	let cases = [
+		("{ not json".to_string(), "invalid order book"),
+		(json!({ "mechanism": "uniform", "orders": [order(1, "bid", 0, 0, 5)] }).to_string(), "order 1: quantity_wh must be at least 1"),
+		(json!({ "mechanism": "uniform", "orders": [order(1, "bid", 0, -5, 5)] }).to_string(), "invalid value: integer `-5`"),
+		(json!({ "mechanism": "zone", "orders": [order(1, "bid", 7, 10, 5)], "zones": zone_data }).to_string(), "order 1: zone 7 is not in the zone data"),
+		(r#"{"mechanism":"uniform","orders":[{"id":1,"participant":"x","side":"bid","quantity_wh":1,"price_per_kwh":99999999999999999999999}]}"#.to_string(), "invalid order book"),
+		(json!({ "mechanism": "zone", "orders": [] }).to_string(), "needs \"zones\""),
+		(json!({ "mechanism": "auction", "orders": [] }).to_string(), "unknown variant `auction`"),
+		(json!({ "mechanism": "uniform", "orders": [], "surprise": 1 }).to_string(), "unknown field `surprise`"),
+	];
+	for (input, expected) in cases {
+		let (code, out, err) = run(&input);
+		assert_eq!(code, 2, "input {input}");
+		assert!(err.starts_with("error: ") && err.contains(expected), "input {input}: {err}");
+		assert_eq!(out, Value::Null, "nothing on standard output");
+	}
+}
