@@ -11,14 +11,20 @@ cd "$ROOT"
 
 mode="${1:-all}"
 
+# One cargo command, one feature set: `cargo test --workspace` also builds the energy-node
+# binary (its integration tests run it), and the e2e tests use that same binary. A separate
+# `cargo build -p energy-node` would unify features differently and rebuild the runtime
+# and node every run.
 if [ "$mode" = all ] || [ "$mode" = --unit ]; then
-	echo "== cargo tests (release profile, sharing the node's build)"
+	echo "== cargo tests (release profile; builds the node binary too)"
 	cargo test --release --workspace
 fi
 
 if [ "$mode" = all ] || [ "$mode" = --e2e ]; then
-	echo "== building the node"
-	cargo build --release -p energy-node
+	if [ "$mode" = --e2e ]; then
+		echo "== building the node (same features as the unit tests)"
+		cargo test --release --workspace --no-run
+	fi
 	if command -v docker-compose >/dev/null 2>&1; then
 		echo "== docker-compose.yml is valid"
 		docker-compose -f docker-compose.yml config --quiet

@@ -1,6 +1,8 @@
 //! Command line of the node: the standard Substrate run command and subcommands.
 
-use polkadot_sdk::{frame_benchmarking_cli, sc_cli};
+#[cfg(feature = "runtime-benchmarks")]
+use polkadot_sdk::frame_benchmarking_cli;
+use polkadot_sdk::sc_cli;
 
 /// Subcommands besides running the node.
 #[derive(Debug, clap::Subcommand)]
@@ -34,7 +36,9 @@ pub enum Subcommand {
 	/// Revert the chain to a previous state.
 	Revert(sc_cli::RevertCmd),
 
-	/// Benchmark the runtime (`pallet` needs `--features runtime-benchmarks`) or the machine.
+	/// Benchmark the runtime's pallets, blocks, storage or the machine. Only in a node built
+	/// with `--features runtime-benchmarks`.
+	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 

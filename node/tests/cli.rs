@@ -1,0 +1,79 @@
+//! The node's command line, run as a program: presets by name, chain specs, node keys.
+//! (Also makes `cargo test --workspace` build the very binary the e2e tests start.)
+
+use std::{
+	io::Write,
+	process::{Command, Output, Stdio},
+};
+
+fn node(args: &[&str], stdin: Option<&str>) -> Output {
+	let mut child = Command::new(env!("CARGO_BIN_EXE_energy-node"))
+		.args(args)
+		.stdin(Stdio::piped())
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("energy-node starts");
+	if let Some(input) = stdin {
+		child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+	}
+	child.wait_with_output().expect("energy-node finishes")
+}
+
+fn spec(chain: &str) -> serde_json::Value {
+	let out = node(&["export-chain-spec", "--chain", chain], None);
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	serde_json::from_slice(&out.stdout).expect("the chain spec is JSON")
+}
+
+#[test]
+fn development_spec_comes_from_the_development_preset() {
+	let spec = spec("dev");
+	assert_eq!(spec["name"], "Energy Consortium Development");
+	assert_eq!(spec["chainType"], "Development");
+	assert_eq!(spec["properties"]["tokenSymbol"], "GRID");
+	assert_eq!(spec["properties"]["tokenDecimals"], 12);
+	let genesis = &spec["genesis"]["runtimeGenesis"];
+	assert!(genesis["code"].as_str().is_some_and(|c| c.starts_with("0x") && c.len() > 1000));
+	// The preset, resolved into the spec: Alice validates alone and holds sudo.
+	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+	let patch = &genesis["patch"];
+	assert_eq!(patch["sudo"]["key"], alice);
+	assert_eq!(patch["validatorSet"]["members"], serde_json::json!([alice]));
+	assert_eq!(patch["consortiumMembership"]["members"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn local_spec_comes_from_the_local_preset_and_unknown_files_are_refused() {
+	let spec = spec("local");
+	assert_eq!(spec["name"], "Energy Consortium Local");
+	let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+	assert!(patch["sudo"]["key"].is_null(), "no sudo outside development");
+	assert_eq!(patch["validatorSet"]["members"].as_array().map(Vec::len), Some(4));
+	assert_eq!(patch["nodeAuthorization"]["nodes"].as_array().map(Vec::len), Some(4));
+	let out = node(&["export-chain-spec", "--chain", "/no/such/spec.json"], None);
+	assert!(!out.status.success());
+}
+
+#[test]
+fn node_key_of_alice_gives_the_admitted_peer_id() {
+	// blake2b-256("energy-consortium/local/node/alice"), see genesis_config_presets.rs.
+	let secret = "02cc7c8906249cdb373bb18b58b22fd5ca2b666481b4a2c714dee1952477f89c";
+	let out = node(&["key", "inspect-node-key"], Some(secret));
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let peer = String::from_utf8_lossy(&out.stdout);
+	assert_eq!(
+		peer.trim().lines().last(),
+		Some("12D3KooWJu1Q4KwPCVjjErrokuvfA2p2fHHQiJXSwaMP2s7poEax")
+	);
+}
+
+#[test]
+fn help_lists_the_standard_subcommands() {
+	let out = node(&["--help"], None);
+	let help = String::from_utf8_lossy(&out.stdout);
+	for sub in ["key", "build-spec", "export-chain-spec", "purge-chain", "revert", "check-block"] {
+		assert!(help.contains(sub), "--help lists {sub}");
+	}
+	assert!(help.contains("--dev") && help.contains("--chain") && help.contains("--validator"));
+}
