@@ -5,6 +5,7 @@
 #     docker-compose (to validate docker-compose.yml where no Docker engine runs).
 #   - Rust: the wasm32-unknown-unknown target and rust-src (the runtime's wasm build).
 #   - Node.js packages of the end-to-end tests (@polkadot/api), from tests/e2e/package-lock.json.
+#   - matplotlib (PyPI), for the charts of `energy-sim sweep`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,12 @@ if command -v rustup >/dev/null 2>&1; then
 	rustup target list --installed | grep -qx wasm32-unknown-unknown \
 		|| rustup target add wasm32-unknown-unknown
 	rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+fi
+
+if ! python3 -c 'import matplotlib' >/dev/null 2>&1; then
+	echo "setup: installing matplotlib (charts of energy-sim sweep)"
+	python3 -m pip install --quiet --disable-pip-version-check matplotlib \
+		|| echo "setup: matplotlib not installed; energy-sim sweep --no-plot still works" >&2
 fi
 
 if command -v npm >/dev/null 2>&1; then

@@ -7,9 +7,9 @@
 //! - "Nearby zones" are those whose distance from the buyer's zone is at most
 //!   `max_distance_m`, from the operator's distance matrix. The paper takes zone indices
 //!   ±1 and measures distance as an index difference, which has no unit.
-//! - Line capacity is energy per delivery period per zone pair, used up by the trades
-//!   over that pair. The paper compares an offer's *price* with the capacity, which mixes
-//!   units.
+//! - Line capacity is energy per delivery period on the line between two different zones,
+//!   used up by the trades over that line; trades inside a zone are not limited by it. The
+//!   paper compares an offer's *price* with the capacity, which mixes units.
 //! - Among reachable zones the single cheapest offer is taken (ties: nearer, then lower
 //!   id), repeatedly, until the buyer is served or nothing affordable is reachable. The
 //!   paper visits zones in index order and takes the cheapest offer of each, which lets a
@@ -38,7 +38,8 @@ pub struct Grid {
 	distances_m: Vec<u32>,
 	/// Zones further apart than this do not trade in the zone market.
 	pub max_distance_m: u32,
-	/// Energy each zone pair's line can carry per delivery period, Wh.
+	/// Energy the line between two different zones can carry per delivery period, Wh.
+	/// Trades inside a zone use the local network and are not limited by it.
 	pub line_capacity_wh: Wh,
 	/// Electrical parameters of the lines.
 	pub line: LineParameters,
@@ -171,7 +172,7 @@ pub fn clear_zone_market(orders: &[Order], grid: &Grid) -> Result<Vec<Trade>, Ma
 			// The cheapest affordable offer over all reachable zones with capacity left.
 			let mut best: Option<(Price, u32, u64, usize, usize)> = None;
 			for &z in &reachable[from] {
-				if ruled_out[z] || capacity[grid.pair_index(from, z)] == 0 {
+				if ruled_out[z] || (z != from && capacity[grid.pair_index(from, z)] == 0) {
 					continue;
 				}
 				let list = &by_zone[z];
@@ -191,7 +192,8 @@ pub fn clear_zone_market(orders: &[Order], grid: &Grid) -> Result<Vec<Trade>, Ma
 			}
 			let Some((price, distance, _, zone, index)) = best else { break };
 			let pair = grid.pair_index(from, zone);
-			let quantity = remaining.min(offers[index].remaining).min(capacity[pair]);
+			let line_left = if zone == from { Wh::MAX } else { capacity[pair] };
+			let quantity = remaining.min(offers[index].remaining).min(line_left);
 			let lost = grid.line.loss(quantity, distance)?;
 			if lost >= quantity {
 				// This line cannot deliver anything of such a trade; look elsewhere.
@@ -208,7 +210,9 @@ pub fn clear_zone_market(orders: &[Order], grid: &Grid) -> Result<Vec<Trade>, Ma
 			));
 			remaining -= quantity;
 			offers[index].remaining -= quantity;
-			capacity[pair] -= quantity;
+			if zone != from {
+				capacity[pair] -= quantity;
+			}
 		}
 	}
 	Ok(trades)

@@ -148,6 +148,22 @@ fn zone_market_stops_at_line_capacity_and_deducts_losses() {
 }
 
 #[test]
+fn trades_inside_a_zone_are_not_limited_by_the_lines_between_zones() {
+	let grid =
+		Grid::linear(2, 10_000, 0, 20_000, KWH, LineParameters::MEDIUM_VOLTAGE_ALUMINIUM).unwrap();
+	let book = [
+		Order { id: 1, side: Side::Bid, zone: 1, quantity: 50 * KWH, limit_price: 50 },
+		Order { id: 2, side: Side::Offer, zone: 1, quantity: 40 * KWH, limit_price: 30 },
+		Order { id: 3, side: Side::Offer, zone: 0, quantity: 40 * KWH, limit_price: 20 },
+	];
+	let trades = clear_zone_market(&book, &grid).unwrap();
+	let pairs: Vec<_> = trades.iter().map(|t| (t.offer, t.sold)).collect();
+	// The cheaper offer across the line is capped at the line's 1 kWh; the rest comes from
+	// inside the zone, uncapped.
+	assert_eq!(pairs, vec![(3, KWH), (2, 40 * KWH)]);
+}
+
+#[test]
 fn satisfaction_is_bounded_and_zero_without_trade() {
 	let book = [bid(1, 10), bid(2, 1), offer(3, 4)];
 	let c = clear_uniform(&book, 500_000, None).unwrap();
