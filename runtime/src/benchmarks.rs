@@ -18,6 +18,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 );
 
+impl frame_system_benchmarking::Config for Runtime {}
+
 /// The benchmarks this runtime offers, for `benchmark pallet --list`.
 pub fn metadata(extra: bool) -> (Vec<BenchmarkList>, Vec<StorageInfo>) {
 	use polkadot_sdk::frame_support::traits::StorageInfoTrait;
@@ -28,13 +30,11 @@ pub fn metadata(extra: bool) -> (Vec<BenchmarkList>, Vec<StorageInfo>) {
 
 /// Runs the benchmarks `config` selects.
 pub fn dispatch(config: BenchmarkConfig) -> Result<Vec<BenchmarkBatch>, String> {
-	use polkadot_sdk::{frame_benchmarking::BenchmarkError, sp_storage::TrackedStorageKey};
-	impl frame_system_benchmarking::Config for Runtime {}
+	use polkadot_sdk::frame_support::traits::WhitelistedStorageKeys;
 
-	let whitelist: Vec<TrackedStorageKey> = AllPalletsWithSystem::whitelisted_storage_keys();
+	let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
 	let mut batches = Vec::<BenchmarkBatch>::new();
 	let params = (&config, &whitelist);
 	add_benchmarks!(params, batches);
-	let _ = BenchmarkError::Stop;
 	Ok(batches)
 }

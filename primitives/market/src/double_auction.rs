@@ -68,6 +68,30 @@ fn efficient_pairs(orders: &[Order]) -> (Vec<Pair>, Option<Price>, Option<Price>
 	(pairs, next_bid, next_offer)
 }
 
+/// The trades of `pairs`, buyers paying `buyer_price` and sellers receiving `seller_price`
+/// per delivered kWh, each losing what the line between its two zones loses.
+fn priced(
+	pairs: &[Pair],
+	grid: Option<&Grid>,
+	buyer_price: Price,
+	seller_price: Price,
+) -> Result<Vec<Trade>, MarketError> {
+	pairs
+		.iter()
+		.map(|p| {
+			let lost = loss_of(grid, p)?;
+			Ok(Trade::new(
+				p.bid.order.id,
+				p.offer.order.id,
+				p.quantity,
+				lost,
+				buyer_price,
+				seller_price,
+			))
+		})
+		.collect()
+}
+
 fn loss_of(grid: Option<&Grid>, pair: &Pair) -> Result<Wh, MarketError> {
 	match grid {
 		None => Ok(0),
@@ -111,19 +135,7 @@ pub fn clear_uniform(
 	let spread = (b - s) as u128 * k as u128 / PPM_ONE as u128;
 	// spread ≤ b − s, so the sum is at most b and fits.
 	let price = s + spread as Price;
-	let trades = pairs
-		.iter()
-		.map(|p| {
-			Ok(Trade::new(
-				p.bid.order.id,
-				p.offer.order.id,
-				p.quantity,
-				loss_of(grid, p)?,
-				price,
-				price,
-			))
-		})
-		.collect::<Result<Vec<_>, MarketError>>()?;
+	let trades = priced(&pairs, grid, price, price)?;
 	Ok(Clearing { trades, clearing_price: Some(price), reduced_prices: None })
 }
 
@@ -153,36 +165,12 @@ pub fn clear_mcafee(orders: &[Order], grid: Option<&Grid>) -> Result<Clearing, M
 	if let (Some(b_next), Some(s_next)) = (next_bid, next_offer) {
 		let p0 = ((b_next as u128 + s_next as u128) / 2) as Price;
 		if s_k <= p0 && p0 <= b_k {
-			let trades = pairs
-				.iter()
-				.map(|p| {
-					Ok(Trade::new(
-						p.bid.order.id,
-						p.offer.order.id,
-						p.quantity,
-						loss_of(grid, p)?,
-						p0,
-						p0,
-					))
-				})
-				.collect::<Result<Vec<_>, MarketError>>()?;
+			let trades = priced(&pairs, grid, p0, p0)?;
 			return Ok(Clearing { trades, clearing_price: Some(p0), reduced_prices: None });
 		}
 	}
 	pairs.pop();
-	let trades = pairs
-		.iter()
-		.map(|p| {
-			Ok(Trade::new(
-				p.bid.order.id,
-				p.offer.order.id,
-				p.quantity,
-				loss_of(grid, p)?,
-				b_k,
-				s_k,
-			))
-		})
-		.collect::<Result<Vec<_>, MarketError>>()?;
+	let trades = priced(&pairs, grid, b_k, s_k)?;
 	Ok(Clearing { trades, clearing_price: None, reduced_prices: Some((b_k, s_k)) })
 }
 
