@@ -14,16 +14,18 @@ mode="${1:-all}"
 # One cargo command, one feature set: `cargo test --workspace` also builds the energy-node
 # binary (its integration tests run it), and the e2e tests use that same binary. A separate
 # `cargo build -p energy-node` would unify features differently and rebuild the runtime
-# and node every run.
+# and node every run. The criterion benchmarks live in their own crate, excluded here:
+# criterion's dependencies change zerocopy's features, which would rebuild the whole
+# Substrate stack in a second feature set.
 if [ "$mode" = all ] || [ "$mode" = --unit ]; then
 	echo "== cargo tests (release profile; builds the node binary too)"
-	cargo test --release --workspace
+	cargo test --release --workspace --exclude energy-market-benches
 fi
 
 if [ "$mode" = all ] || [ "$mode" = --e2e ]; then
 	if [ "$mode" = --e2e ]; then
 		echo "== building the node (same features as the unit tests)"
-		cargo test --release --workspace --no-run
+		cargo test --release --workspace --exclude energy-market-benches --no-run
 	fi
 	if command -v docker-compose >/dev/null 2>&1; then
 		echo "== docker-compose.yml is valid"

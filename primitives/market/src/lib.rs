@@ -58,6 +58,8 @@ pub enum MarketError {
 	ZeroQuantity(OrderId),
 	/// An order names a zone the zone data does not have.
 	UnknownZone(OrderId),
+	/// A trade names an order that is not in the book.
+	UnknownOrder(OrderId),
 	/// Two orders have the same id.
 	DuplicateOrderId(OrderId),
 	/// `k` is above one (`1_000_000` ppm).

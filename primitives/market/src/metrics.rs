@@ -121,8 +121,8 @@ pub fn evaluate(
 	let mut tally: BTreeMap<OrderId, (Wh, Amount, Wh)> = BTreeMap::new();
 	let mut summary = Summary::default();
 	for t in trades {
-		let bid = by_id.get(&t.bid).ok_or(MarketError::UnknownZone(t.bid))?;
-		let offer = by_id.get(&t.offer).ok_or(MarketError::UnknownZone(t.offer))?;
+		let bid = by_id.get(&t.bid).ok_or(MarketError::UnknownOrder(t.bid))?;
+		let offer = by_id.get(&t.offer).ok_or(MarketError::UnknownOrder(t.offer))?;
 		let b = tally.entry(t.bid).or_default();
 		b.0 = b.0.saturating_add(t.delivered);
 		b.1 = b.1.saturating_add(t.buyer_pays);

@@ -156,6 +156,9 @@ fn explain(error: MarketError, input: &BookInput) -> String {
 			format!("order {id}: zone {zone} is not in the zone data")
 		},
 		MarketError::DuplicateOrderId(id) => format!("order id {id} appears more than once"),
+		MarketError::UnknownOrder(id) => {
+			format!("a trade names order {id}, which is not in the book")
+		},
 		MarketError::KOutOfRange(k) => format!("k_ppm must be at most 1000000, got {k}"),
 		MarketError::InvalidLine => {
 			"line parameters need a non-zero cross-section, voltage and period".into()

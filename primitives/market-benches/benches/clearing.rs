@@ -1,6 +1,6 @@
 //! Clearing time from 1 000 to 1 000 000 orders, for each mechanism.
 //!
-//! `cargo bench -p energy-market --bench clearing`. Books: half bids, half offers, 10 zones
+//! `cargo bench -p energy-market-benches --bench clearing`. Books: half bids, half offers, 10 zones
 //! 5 km apart (20 km reach), quantities 10–50 kWh, prices 0.20–0.55 per kWh, from a fixed
 //! xorshift stream so every run clears the same books. docs/benchmarks.md records the
 //! figures and the growth from one size to the next.

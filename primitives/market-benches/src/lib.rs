@@ -1,0 +1,1 @@
+//! Benchmarks only: see benches/clearing.rs (`cargo bench -p energy-market-benches`).
