@@ -77,3 +77,30 @@ fn help_lists_the_standard_subcommands() {
 	}
 	assert!(help.contains("--dev") && help.contains("--chain") && help.contains("--validator"));
 }
+
+#[test]
+fn make_chain_spec_builds_a_consortium_genesis_from_members_keys() {
+	let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+	let run = |extra: &[&str]| {
+		let out = Command::new("bash")
+			.arg(format!("{root}/scripts/make-chain-spec.sh"))
+			.arg(format!("{root}/scripts/members.example.json"))
+			.args(extra)
+			.env("NODE_BIN", env!("CARGO_BIN_EXE_energy-node"))
+			.output()
+			.expect("bash runs the script");
+		assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+		serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("a JSON chain spec")
+	};
+	let plain = run(&[]);
+	assert_eq!(plain["name"], "Example Energy Consortium");
+	assert_eq!(plain["chainType"], "Live");
+	let patch = &plain["genesis"]["runtimeGenesis"]["patch"];
+	assert!(patch["sudo"]["key"].is_null());
+	assert_eq!(patch["validatorSet"]["members"].as_array().map(Vec::len), Some(2));
+	let node = &patch["nodeAuthorization"]["nodes"][0];
+	assert_eq!(node[0].as_array().map(Vec::len), Some(38), "an ed25519 peer id is 38 bytes");
+	// The raw spec can only be made by building the genesis state from that patch.
+	let raw = run(&["--raw"]);
+	assert!(raw["genesis"]["raw"]["top"].as_object().is_some_and(|top| top.len() > 10));
+}
