@@ -1,6 +1,6 @@
 // Helpers for the end-to-end tests: real `energy-node` processes on loopback ports and the
 // @polkadot/api client (the library polkadot-js apps is built on) talking to them.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, openSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
@@ -163,10 +163,4 @@ export function submitAndFinalize(api, tx, signer) {
       }
     }).then((u) => { unsub = u; }, reject);
   });
-}
-
-/** The base58 peer id of an ed25519 node key, as the node itself computes it. */
-export function peerIdOfNodeKey(hexSecret) {
-  return execFileSync(NODE_BIN, ['key', 'inspect-node-key'], { input: hexSecret })
-    .toString().trim().split('\n').pop();
 }

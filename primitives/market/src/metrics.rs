@@ -117,8 +117,8 @@ pub fn evaluate(
 ) -> Result<(Vec<OrderOutcome>, Summary), MarketError> {
 	weights.validate()?;
 	let by_id: BTreeMap<OrderId, &Order> = orders.iter().map(|o| (o.id, o)).collect();
-	// (obtained, money, sold-for-seller) per order id.
-	let mut tally: BTreeMap<OrderId, (Wh, Amount, Wh)> = BTreeMap::new();
+	// (energy obtained, money paid or received) per order id.
+	let mut tally: BTreeMap<OrderId, (Wh, Amount)> = BTreeMap::new();
 	let mut summary = Summary::default();
 	for t in trades {
 		let bid = by_id.get(&t.bid).ok_or(MarketError::UnknownOrder(t.bid))?;
@@ -144,7 +144,7 @@ pub fn evaluate(
 	let mut outcomes = Vec::with_capacity(orders.len());
 	let (mut total, mut buyers_total, mut buyers) = (0u128, 0u128, 0u128);
 	for order in orders {
-		let (obtained, money, _) = tally.get(&order.id).copied().unwrap_or_default();
+		let (obtained, money) = tally.get(&order.id).copied().unwrap_or_default();
 		let avg = average_price(money, obtained);
 		let quantity_term = ratio_ppm(obtained as u128, order.quantity as u128);
 		let price_term = match (order.side, avg) {
