@@ -16,6 +16,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_membership, ConsortiumMembership]
 	[pallet_membership, ValidatorSet]
 	[pallet_sudo, Sudo]
+	[pallet_prosumer, Prosumer]
 );
 
 impl frame_system_benchmarking::Config for Runtime {}

@@ -1,5 +1,6 @@
 //! Genesis presets, selected by name: `development` (one validator, sudo, funded demo
-//! accounts) and `local` (four validators, each with its own node, no sudo).
+//! accounts) and `local` (four validators, each with its own node, no sudo). Both register
+//! the demo market participants of [`demo_participants`] with their meters bound.
 //!
 //! The `local` nodes' libp2p keys are public test keys, fixed so that the consortium can
 //! admit the nodes in genesis (`pallet-node-authorization`). They are derived as
@@ -9,9 +10,10 @@
 
 use crate::{
 	opaque::SessionKeys, AccountId, BalancesConfig, ConsortiumMembershipConfig,
-	NodeAuthorizationConfig, RuntimeGenesisConfig, SessionConfig, SudoConfig, ValidatorSetConfig,
-	UNIT,
+	NodeAuthorizationConfig, ProsumerConfig, RuntimeGenesisConfig, SessionConfig, SudoConfig,
+	ValidatorSetConfig, UNIT,
 };
+use pallet_prosumer::{Profile, Role};
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
 	frame_support::{build_struct_json_patch, BoundedVec},
@@ -87,6 +89,59 @@ const fn hex_literal(hex: &str) -> [u8; 32] {
 	out
 }
 
+/// One demo market participant: its account (a well-known development key), its profile,
+/// and the public key of its meter, `//<Name>//meter` (sr25519).
+pub struct DemoParticipant {
+	/// The participant's key.
+	pub keyring: Sr25519Keyring,
+	/// What it registered.
+	pub profile: Profile,
+	/// The derivation path of its meter key.
+	pub meter_uri: &'static str,
+	/// The meter key's public key (`energy-node key inspect <meter_uri>`; a test checks it).
+	pub meter_public: [u8; 32],
+}
+
+/// The demo participants, approved with their meters bound (commissioned at zero) in both
+/// presets, so that a newcomer can sign a reading with a meter key straight away:
+/// - Dave, prosumer in zone 1: 5 kW of rooftop PV behind a 15 kW connection;
+/// - Eve, consumer in zone 2: a 10 kW connection;
+/// - Ferdie, producer in zone 3: a 50 kW solar plant on a 50 kW connection.
+pub fn demo_participants() -> [DemoParticipant; 3] {
+	let profile = |role, zone, generation_capacity_w, connection_capacity_w| Profile {
+		role,
+		zone,
+		generation_capacity_w,
+		connection_capacity_w,
+	};
+	[
+		DemoParticipant {
+			keyring: Sr25519Keyring::Dave,
+			profile: profile(Role::Prosumer, 1, 5_000, 15_000),
+			meter_uri: "//Dave//meter",
+			meter_public: hex_literal(
+				"3c168f15b2cc0681a52494a69e60af38f4ece0ac567cb50d641b55555a884674",
+			),
+		},
+		DemoParticipant {
+			keyring: Sr25519Keyring::Eve,
+			profile: profile(Role::Consumer, 2, 0, 10_000),
+			meter_uri: "//Eve//meter",
+			meter_public: hex_literal(
+				"e460e34e43a4e2e1495c40477c142838ae876bfe186a1d677cc9ee5a3926311b",
+			),
+		},
+		DemoParticipant {
+			keyring: Sr25519Keyring::Ferdie,
+			profile: profile(Role::Producer, 3, 50_000, 50_000),
+			meter_uri: "//Ferdie//meter",
+			meter_public: hex_literal(
+				"2aeebd609608ced5712ae8b4f1aca5da140f55d9b1143180a16b8fbec510a456",
+			),
+		},
+	]
+}
+
 fn consortium_genesis(
 	validators: Vec<Validator>,
 	consortium: Vec<AccountId>,
@@ -125,6 +180,16 @@ fn consortium_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: sudo },
+		prosumer: ProsumerConfig {
+			participants: demo_participants()
+				.iter()
+				.map(|p| (p.keyring.to_account_id(), p.profile))
+				.collect::<Vec<_>>(),
+			meters: demo_participants()
+				.iter()
+				.map(|p| (p.keyring.to_account_id(), AccountId::from(p.meter_public)))
+				.collect::<Vec<_>>(),
+		},
 	})
 }
 

@@ -90,10 +90,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("energy-consortium"),
 	impl_name: Cow::Borrowed("energy-consortium"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -130,14 +130,19 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// Block.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
-/// The transaction extensions every signed extrinsic carries. All of them are known to
-/// polkadot-js by name, so wallets sign without custom definitions.
+/// The transaction extensions every signed extrinsic carries. All but `CheckMeterReading`
+/// are known to polkadot-js by name; that one carries and signs no data, so polkadot-js
+/// signs correctly without a definition (it logs that it treats it as having none).
+/// `CheckMeterReading` refuses invalid meter readings in validation, which is what lets
+/// readings be feeless; it runs before `CheckNonce` so that an unknown meter key gets the
+/// reading's own error rather than a missing-account one.
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
 	frame_system::CheckGenesis<Runtime>,
 	frame_system::CheckEra<Runtime>,
+	pallet_prosumer::CheckMeterReading<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
@@ -219,4 +224,8 @@ mod runtime {
 	/// Superuser: holds a key only in the development preset.
 	#[runtime::pallet_index(11)]
 	pub type Sudo = pallet_sudo;
+
+	/// Market participants and their smart meters; meter readings.
+	#[runtime::pallet_index(20)]
+	pub type Prosumer = pallet_prosumer;
 }

@@ -166,3 +166,138 @@ fn session_manager_never_hands_over_an_empty_validator_set() {
 		assert_eq!(<ConsortiumSessionManager as SessionManager<AccountId>>::new_session(2), None);
 	});
 }
+
+mod meter_readings {
+	//! The prosumer pallet as the runtime wires it: demo participants in genesis, and meter
+	//! readings judged by the transaction extension inside the runtime's validation.
+
+	use super::*;
+	use crate::{
+		configs::PERIOD_SECONDS, Executive, RuntimeCall, SignedPayload, TxExtension,
+		UncheckedExtrinsic,
+	};
+	use codec::Encode;
+	use pallet_prosumer::{
+		MeterCounters, MeterReading, ParticipantRegistry, ParticipantStatus, ReadingRejection,
+	};
+	use polkadot_sdk::{
+		frame_support::dispatch::{GetDispatchInfo, Pays},
+		sp_core::sr25519,
+		sp_runtime::{
+			generic::Era,
+			transaction_validity::{InvalidTransaction, TransactionSource},
+			MultiAddress, MultiSignature,
+		},
+	};
+
+	/// A period of the demo clock; the clock is set inside the next one.
+	const PERIOD: u32 = 1_960_000;
+
+	fn set_clock_after(period: u32) {
+		let millis = (u64::from(period) + 1) * u64::from(PERIOD_SECONDS) * 1_000 + 1;
+		pallet_timestamp::Now::<Runtime>::put(millis);
+	}
+
+	fn signed_reading(signer: &sr25519::Pair, reading: MeterReading) -> UncheckedExtrinsic {
+		let call = RuntimeCall::Prosumer(pallet_prosumer::Call::submit_reading { reading });
+		let extension: TxExtension = (
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(Era::Immortal),
+			pallet_prosumer::CheckMeterReading::new(),
+			frame_system::CheckNonce::from(0),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		);
+		let payload = SignedPayload::new(call.clone(), extension.clone()).expect("payload");
+		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+		UncheckedExtrinsic::new_signed(
+			call,
+			MultiAddress::Id(signer.public().into()),
+			MultiSignature::Sr25519(signature),
+			extension,
+		)
+	}
+
+	fn validate(extrinsic: UncheckedExtrinsic) -> polkadot_sdk::sp_runtime::transaction_validity::TransactionValidity {
+		let parent = frame_system::Pallet::<Runtime>::block_hash(0);
+		Executive::validate_transaction(TransactionSource::External, extrinsic, parent)
+	}
+
+	#[test]
+	fn demo_meter_keys_follow_their_documented_derivation() {
+		for demo in genesis_config_presets::demo_participants() {
+			let pair = sr25519::Pair::from_string(demo.meter_uri, None).expect("valid uri");
+			assert_eq!(pair.public().0, demo.meter_public, "{}", demo.meter_uri);
+		}
+	}
+
+	#[test]
+	fn both_presets_register_the_demo_participants_with_their_meters() {
+		for preset in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+			genesis_of(preset).execute_with(|| {
+				let demos = genesis_config_presets::demo_participants();
+				let zones: Vec<u32> = demos.iter().map(|d| d.profile.zone).collect();
+				assert_eq!(zones, vec![1, 2, 3], "demo participants sit in different zones");
+				for demo in demos {
+					let who = demo.keyring.to_account_id();
+					let record = pallet_prosumer::Participants::<Runtime>::get(&who)
+						.unwrap_or_else(|| panic!("{preset}: {:?} registered", demo.keyring));
+					assert_eq!(record.status, ParticipantStatus::Approved);
+					assert_eq!(record.profile, demo.profile);
+					assert_eq!(record.meter, Some(AccountId::from(demo.meter_public)));
+					assert!(pallet_prosumer::Pallet::<Runtime>::is_approved(&who));
+					assert!(frame_system::Pallet::<Runtime>::account_exists(
+						&AccountId::from(demo.meter_public)
+					));
+				}
+			});
+		}
+	}
+
+	#[test]
+	fn readings_are_feeless() {
+		let call = RuntimeCall::Prosumer(pallet_prosumer::Call::submit_reading {
+			reading: MeterReading { period: PERIOD, counters: MeterCounters::default() },
+		});
+		assert_eq!(call.get_dispatch_info().pays_fee, Pays::No);
+	}
+
+	#[test]
+	fn the_runtime_validates_a_demo_meters_reading_and_refuses_an_unknown_key() {
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			set_clock_after(PERIOD);
+			let reading = MeterReading {
+				period: PERIOD,
+				counters: MeterCounters { imported_wh: 1_000, exported_wh: 500 },
+			};
+			let dave_meter = sr25519::Pair::from_string("//Dave//meter", None).unwrap();
+			let validity = validate(signed_reading(&dave_meter, reading)).expect("valid");
+			assert!(validity.priority >= crate::configs::MeterReadingPriority::get());
+
+			// An unknown key has no account either; the extension answers before
+			// `CheckNonce` could call it a payment problem.
+			let stranger = sr25519::Pair::from_string("//Stranger//meter", None).unwrap();
+			assert_eq!(
+				validate(signed_reading(&stranger, reading)),
+				Err(InvalidTransaction::Custom(ReadingRejection::UnknownMeter.code()).into())
+			);
+			// Dave's own account is not his meter.
+			assert_eq!(
+				validate(signed_reading(&Sr25519Keyring::Dave.pair(), reading)),
+				Err(InvalidTransaction::Custom(ReadingRejection::UnknownMeter.code()).into())
+			);
+			// More than 5 kW of PV can export in a quarter hour (1,250 Wh).
+			let implausible = MeterReading {
+				period: PERIOD,
+				counters: MeterCounters { imported_wh: 0, exported_wh: 1_251 },
+			};
+			assert_eq!(
+				validate(signed_reading(&dave_meter, implausible)),
+				Err(InvalidTransaction::Custom(ReadingRejection::ImplausibleExport.code()).into())
+			);
+		});
+	}
+}

@@ -2,9 +2,11 @@
 
 mod consensus;
 mod governance;
+mod market;
 
 pub use consensus::ConsortiumSessionManager;
 pub use governance::{ConsortiumInstance, ConsortiumOrigin, ValidatorSetInstance};
+pub use market::{MeterReadingPriority, PERIOD_SECONDS};
 
 use crate::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,

@@ -1,0 +1,368 @@
+//! The pallet's logic. Every `do_*` function checks everything first and writes last, so a
+//! refused call changes nothing.
+
+use crate::{pallet::*, types::*, ParticipantActivity};
+use polkadot_sdk::{
+	frame_support::{
+		defensive,
+		pallet_prelude::*,
+		traits::{
+			fungible::{InspectHold, MutateHold},
+			tokens::Precision,
+			UnixTime,
+		},
+	},
+	frame_system,
+};
+
+/// What an accepted reading changes.
+pub(crate) struct AcceptedReading<AccountId> {
+	/// The participant the meter measures.
+	pub participant: AccountId,
+	/// The meter with its new last reading.
+	pub meter: Meter<AccountId>,
+	/// The energy of the period.
+	pub energy: PeriodEnergy,
+}
+
+impl<T: Config> Pallet<T> {
+	/// The delivery period the chain's clock is in.
+	pub fn current_period() -> PeriodIndex {
+		let seconds = T::UnixTime::now().as_secs();
+		let period = seconds / u64::from(T::PeriodSeconds::get().max(1));
+		PeriodIndex::try_from(period).unwrap_or(PeriodIndex::MAX)
+	}
+
+	/// The period of the participant's latest retained energy record.
+	pub(crate) fn last_metered_period(who: &T::AccountId) -> Option<PeriodIndex> {
+		EnergyHistory::<T>::get(who).last().map(|energy| energy.period)
+	}
+
+	/// Refuse a profile no participant could have.
+	pub(crate) fn ensure_valid_profile(profile: &Profile) -> Result<(), Error<T>> {
+		let max = T::MaxCapacityW::get();
+		ensure!(
+			profile.generation_capacity_w <= max && profile.connection_capacity_w <= max,
+			Error::<T>::CapacityTooLarge
+		);
+		match profile.role {
+			Role::Consumer => {
+				ensure!(profile.generation_capacity_w == 0, Error::<T>::ConsumerWithGeneration);
+				ensure!(profile.connection_capacity_w > 0, Error::<T>::NoConnectionCapacity);
+			},
+			Role::Producer => {
+				ensure!(profile.generation_capacity_w > 0, Error::<T>::NoGenerationCapacity);
+			},
+			Role::Prosumer => {
+				ensure!(profile.generation_capacity_w > 0, Error::<T>::NoGenerationCapacity);
+				ensure!(profile.connection_capacity_w > 0, Error::<T>::NoConnectionCapacity);
+			},
+		}
+		Ok(())
+	}
+
+	/// Register `who` with `profile`, holding the deposit.
+	pub(crate) fn do_register(who: T::AccountId, profile: Profile) -> DispatchResult {
+		ensure!(!Participants::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+		ensure!(!Meters::<T>::contains_key(&who), Error::<T>::AccountIsMeter);
+		Self::ensure_valid_profile(&profile)?;
+		let deposit = T::ParticipantDeposit::get();
+		let reason = HoldReason::ParticipantDeposit.into();
+		T::Currency::ensure_can_hold(&reason, &who, deposit)
+			.map_err(|_| Error::<T>::InsufficientBalanceForDeposit)?;
+
+		T::Currency::hold(&reason, &who, deposit)?;
+		Participants::<T>::insert(
+			&who,
+			Participant {
+				profile,
+				status: ParticipantStatus::PendingApproval,
+				requested_zone: None,
+				deposit,
+				meter: None,
+			},
+		);
+		Self::deposit_event(Event::ParticipantRegistered { who, profile, deposit });
+		Ok(())
+	}
+
+	/// Apply `profile` to `who`, holding back a zone change for approval.
+	pub(crate) fn do_update_profile(who: T::AccountId, profile: Profile) -> DispatchResult {
+		let mut participant = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		Self::ensure_valid_profile(&profile)?;
+
+		let current_zone = participant.profile.zone;
+		let never_approved = participant.status == ParticipantStatus::PendingApproval;
+		let zone_request = (profile.zone != current_zone && !never_approved).then_some(profile.zone);
+		participant.requested_zone = zone_request;
+		participant.profile =
+			if never_approved { profile } else { Profile { zone: current_zone, ..profile } };
+		let applied = participant.profile;
+		Participants::<T>::insert(&who, participant);
+
+		Self::deposit_event(Event::ProfileUpdated { who: who.clone(), profile: applied });
+		if let Some(zone) = zone_request {
+			Self::deposit_event(Event::ZoneChangeRequested { who, zone });
+		}
+		Ok(())
+	}
+
+	/// Remove `who`, releasing its deposit and revoking its meter.
+	pub(crate) fn do_deregister(who: T::AccountId) -> DispatchResult {
+		let participant = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(!T::Activity::has_open_orders(&who), Error::<T>::HasOpenOrders);
+		ensure!(!T::Activity::has_unsettled_periods(&who), Error::<T>::HasUnsettledPeriods);
+
+		let reason = HoldReason::ParticipantDeposit.into();
+		let released =
+			T::Currency::release(&reason, &who, participant.deposit, Precision::BestEffort)?;
+		if released != participant.deposit {
+			defensive!("a participant's deposit is held in full while it is registered");
+		}
+		if let Some(key) = &participant.meter {
+			Self::mark_revoked(key);
+		}
+		EnergyHistory::<T>::remove(&who);
+		Participants::<T>::remove(&who);
+		Self::deposit_event(Event::ParticipantDeregistered { who, deposit: released });
+		Ok(())
+	}
+
+	/// Approve `who` and apply its requested zone.
+	pub(crate) fn do_approve(who: T::AccountId) -> DispatchResult {
+		let mut participant = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(
+			participant.status != ParticipantStatus::Approved ||
+				participant.requested_zone.is_some(),
+			Error::<T>::AlreadyApproved
+		);
+
+		if let Some(zone) = participant.requested_zone.take() {
+			participant.profile.zone = zone;
+		}
+		participant.status = ParticipantStatus::Approved;
+		let zone = participant.profile.zone;
+		Participants::<T>::insert(&who, participant);
+		Self::deposit_event(Event::ParticipantApproved { who, zone });
+		Ok(())
+	}
+
+	/// Suspend `who`.
+	pub(crate) fn do_suspend(who: T::AccountId) -> DispatchResult {
+		let mut participant = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(
+			participant.status != ParticipantStatus::Suspended,
+			Error::<T>::AlreadySuspended
+		);
+
+		participant.status = ParticipantStatus::Suspended;
+		Participants::<T>::insert(&who, participant);
+		Self::deposit_event(Event::ParticipantSuspended { who });
+		Ok(())
+	}
+
+	/// Refuse a key that cannot become a meter.
+	fn ensure_fresh_meter_key(key: &T::AccountId) -> Result<(), Error<T>> {
+		ensure!(!Meters::<T>::contains_key(key), Error::<T>::MeterKeyAlreadyUsed);
+		ensure!(!Participants::<T>::contains_key(key), Error::<T>::MeterKeyIsParticipant);
+		Ok(())
+	}
+
+	/// Record `key` as the active meter of `participant`. The key's account gets a provider
+	/// reference, so that it exists (and can sign with a nonce) without holding funds; the
+	/// reference stays with the key's permanent record.
+	fn activate_meter(participant: &T::AccountId, key: &T::AccountId, counters: MeterCounters) {
+		let meter = Meter {
+			participant: participant.clone(),
+			status: MeterStatus::Active,
+			last_period: Self::last_metered_period(participant),
+			counters,
+		};
+		Meters::<T>::insert(key, meter);
+		frame_system::Pallet::<T>::inc_providers(key);
+	}
+
+	/// Mark a bound key revoked.
+	fn mark_revoked(key: &T::AccountId) {
+		Meters::<T>::mutate(key, |meter| match meter {
+			Some(meter) => meter.status = MeterStatus::Revoked,
+			None => {
+				defensive!("a participant's meter key has a record");
+			},
+		});
+	}
+
+	/// Bind `key` to `participant`.
+	pub(crate) fn do_bind_meter(
+		participant: T::AccountId,
+		key: T::AccountId,
+		counters: MeterCounters,
+	) -> DispatchResult {
+		let mut record = Participants::<T>::get(&participant).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(record.meter.is_none(), Error::<T>::ParticipantHasMeter);
+		Self::ensure_fresh_meter_key(&key)?;
+
+		Self::activate_meter(&participant, &key, counters);
+		record.meter = Some(key.clone());
+		Participants::<T>::insert(&participant, record);
+		Self::deposit_event(Event::MeterBound { participant, meter: key, counters });
+		Ok(())
+	}
+
+	/// Revoke `participant`'s meter key.
+	pub(crate) fn do_revoke_meter(participant: T::AccountId) -> DispatchResult {
+		let mut record = Participants::<T>::get(&participant).ok_or(Error::<T>::NotRegistered)?;
+		let key = record.meter.take().ok_or(Error::<T>::NoMeter)?;
+
+		Self::mark_revoked(&key);
+		Participants::<T>::insert(&participant, record);
+		Self::deposit_event(Event::MeterRevoked { participant, meter: key });
+		Ok(())
+	}
+
+	/// Replace `participant`'s meter key with `new_key`.
+	pub(crate) fn do_rotate_meter(
+		participant: T::AccountId,
+		new_key: T::AccountId,
+		counters: MeterCounters,
+	) -> DispatchResult {
+		let mut record = Participants::<T>::get(&participant).ok_or(Error::<T>::NotRegistered)?;
+		let old_key = record.meter.clone().ok_or(Error::<T>::NoMeter)?;
+		Self::ensure_fresh_meter_key(&new_key)?;
+
+		Self::mark_revoked(&old_key);
+		Self::activate_meter(&participant, &new_key, counters);
+		record.meter = Some(new_key.clone());
+		Participants::<T>::insert(&participant, record);
+		Self::deposit_event(Event::MeterRotated {
+			participant,
+			old_meter: old_key,
+			new_meter: new_key,
+			counters,
+		});
+		Ok(())
+	}
+
+	/// Decide whether `key` may submit `reading` now, without writing anything. Used both in
+	/// transaction validation ([`crate::CheckMeterReading`]) and in dispatch.
+	pub(crate) fn check_reading(
+		key: &T::AccountId,
+		reading: &MeterReading,
+	) -> Result<AcceptedReading<T::AccountId>, ReadingRejection> {
+		let meter = Meters::<T>::get(key).ok_or(ReadingRejection::UnknownMeter)?;
+		ensure!(meter.status == MeterStatus::Active, ReadingRejection::MeterRevoked);
+		let Some(participant) = Participants::<T>::get(&meter.participant) else {
+			defensive!("an active meter's participant is registered");
+			return Err(ReadingRejection::UnknownMeter);
+		};
+		match participant.status {
+			ParticipantStatus::Approved => {},
+			ParticipantStatus::Suspended => return Err(ReadingRejection::ParticipantSuspended),
+			ParticipantStatus::PendingApproval =>
+				return Err(ReadingRejection::ParticipantNotApproved),
+		}
+
+		let current = Self::current_period();
+		ensure!(reading.period < current, ReadingRejection::PeriodNotEnded);
+		let age = current.saturating_sub(reading.period);
+		ensure!(age <= T::MaxReadingDelay::get(), ReadingRejection::ReadingTooOld);
+		let elapsed = match meter.last_period {
+			Some(last) => {
+				ensure!(reading.period > last, ReadingRejection::PeriodNotAfterLast);
+				reading.period.saturating_sub(last)
+			},
+			None => 1,
+		};
+
+		let imported_wh = reading
+			.counters
+			.imported_wh
+			.checked_sub(meter.counters.imported_wh)
+			.ok_or(ReadingRejection::ImportCounterWentBackwards)?;
+		let exported_wh = reading
+			.counters
+			.exported_wh
+			.checked_sub(meter.counters.exported_wh)
+			.ok_or(ReadingRejection::ExportCounterWentBackwards)?;
+		let period_seconds = T::PeriodSeconds::get();
+		let profile = participant.profile;
+		ensure!(
+			imported_wh <= energy_bound_wh(profile.connection_capacity_w, period_seconds, elapsed),
+			ReadingRejection::ImplausibleImport
+		);
+		ensure!(
+			exported_wh <= energy_bound_wh(profile.generation_capacity_w, period_seconds, elapsed),
+			ReadingRejection::ImplausibleExport
+		);
+
+		Ok(AcceptedReading {
+			participant: meter.participant.clone(),
+			meter: Meter { last_period: Some(reading.period), counters: reading.counters, ..meter },
+			energy: PeriodEnergy { period: reading.period, imported_wh, exported_wh },
+		})
+	}
+
+	/// Record a reading of meter `key`.
+	pub(crate) fn do_submit_reading(key: T::AccountId, reading: MeterReading) -> DispatchResult {
+		let accepted = Self::check_reading(&key, &reading).map_err(Error::<T>::from)?;
+
+		Meters::<T>::insert(&key, accepted.meter);
+		EnergyHistory::<T>::mutate(&accepted.participant, |history| {
+			if history.is_full() {
+				history.remove(0);
+			}
+			if history.try_push(accepted.energy).is_err() {
+				defensive!("a slot was freed in the energy history");
+			}
+		});
+		Self::deposit_event(Event::ReadingRecorded {
+			participant: accepted.participant,
+			meter: key,
+			energy: accepted.energy,
+		});
+		Ok(())
+	}
+
+	/// The pallet's invariants:
+	/// - a participant's meter key has an active record that points back to it;
+	/// - an active meter's participant is registered and names the key as its meter;
+	/// - the deposit recorded for each participant is what is held from it;
+	/// - each energy history belongs to a participant, its periods strictly increase, and the
+	///   active meter's last period is the history's last.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		let reason = HoldReason::ParticipantDeposit.into();
+		for (who, participant) in Participants::<T>::iter() {
+			ensure!(
+				T::Currency::balance_on_hold(&reason, &who) == participant.deposit,
+				"a participant's held deposit differs from the recorded one"
+			);
+			if let Some(key) = &participant.meter {
+				let meter = Meters::<T>::get(key).ok_or("a participant's meter has no record")?;
+				ensure!(meter.participant == who, "a meter points to another participant");
+				ensure!(meter.status == MeterStatus::Active, "a participant's meter is revoked");
+				ensure!(
+					meter.last_period == Self::last_metered_period(&who),
+					"a meter's last period is not the participant's last metered period"
+				);
+			}
+		}
+
+		for (key, meter) in Meters::<T>::iter() {
+			if meter.status == MeterStatus::Active {
+				let participant = Participants::<T>::get(&meter.participant)
+					.ok_or("an active meter's participant is not registered")?;
+				ensure!(participant.meter == Some(key), "an active meter is not its participant's");
+			}
+		}
+
+		for (who, history) in EnergyHistory::<T>::iter() {
+			ensure!(Participants::<T>::contains_key(&who), "energy history of a non-participant");
+			ensure!(
+				history.windows(2).all(|pair| pair[0].period < pair[1].period),
+				"energy history periods do not strictly increase"
+			);
+		}
+		Ok(())
+	}
+}

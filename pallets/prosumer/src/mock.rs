@@ -1,0 +1,198 @@
+//! A test runtime with balances, a clock and this pallet.
+
+use crate::{self as pallet_prosumer, *};
+use polkadot_sdk::{
+	frame_support::{derive_impl, parameter_types, traits::ConstU32},
+	frame_system::{self, EnsureRoot},
+	pallet_balances, pallet_timestamp,
+	sp_io::TestExternalities,
+	sp_runtime::BuildStorage,
+};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[polkadot_sdk::frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeTask
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+	#[runtime::pallet_index(2)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(3)]
+	pub type Prosumer = pallet_prosumer;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {}
+
+/// Seconds in a delivery period of the mock.
+pub const PERIOD_SECONDS: u32 = 900;
+/// The deposit of the mock.
+pub const DEPOSIT: u64 = 100;
+/// Periods of energy kept per participant: small, so that tests reach the bound.
+pub const RETAINED: u32 = 4;
+/// Periods after its end a reading is accepted.
+pub const DELAY: u32 = 4;
+/// The period the clock starts in.
+pub const START_PERIOD: PeriodIndex = 1_000;
+
+/// A prosumer with 3 kW of generation behind a 10 kW connection.
+pub const ALICE: u64 = 1;
+/// A consumer.
+pub const BOB: u64 = 2;
+/// Funded, never registered.
+pub const CHARLIE: u64 = 3;
+/// Has no funds.
+pub const PAUPER: u64 = 9;
+/// Meter keys.
+pub const METER_A: u64 = 101;
+pub const METER_B: u64 = 102;
+pub const METER_C: u64 = 103;
+
+parameter_types! {
+	pub static OpenOrders: bool = false;
+	pub static UnsettledPeriods: bool = false;
+}
+
+/// Market activity the tests switch on and off.
+pub struct MockActivity;
+impl ParticipantActivity<u64> for MockActivity {
+	fn has_open_orders(_: &u64) -> bool {
+		OpenOrders::get()
+	}
+	fn has_unsettled_periods(_: &u64) -> bool {
+		UnsettledPeriods::get()
+	}
+}
+
+parameter_types! {
+	pub const ParticipantDeposit: u64 = DEPOSIT;
+	pub const ReadingPriority: u64 = 1_000;
+}
+
+impl pallet_prosumer::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type ParticipantDeposit = ParticipantDeposit;
+	type OperatorOrigin = EnsureRoot<u64>;
+	type UnixTime = Timestamp;
+	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
+	type MaxReadingDelay = ConstU32<DELAY>;
+	type MaxPeriodsRetained = ConstU32<RETAINED>;
+	type MaxCapacityW = ConstU32<1_000_000>;
+	type ReadingPriority = ReadingPriority;
+	type Activity = MockActivity;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockClock;
+}
+
+/// Sets the mock's clock.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockClock;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper for MockClock {
+	fn set_unix_time_ms(millis: u64) {
+		Timestamp::set_timestamp(millis);
+	}
+}
+
+/// Move the clock into `period` (its first second).
+pub fn set_period(period: PeriodIndex) {
+	Timestamp::set_timestamp(u64::from(period) * u64::from(PERIOD_SECONDS) * 1_000);
+}
+
+/// Alice's profile.
+pub fn prosumer_profile(zone: ZoneCode) -> Profile {
+	Profile {
+		role: Role::Prosumer,
+		zone,
+		generation_capacity_w: 3_000,
+		connection_capacity_w: 10_000,
+	}
+}
+
+/// Bob's profile.
+pub fn consumer_profile(zone: ZoneCode) -> Profile {
+	Profile { role: Role::Consumer, zone, generation_capacity_w: 0, connection_capacity_w: 5_000 }
+}
+
+/// Storage with Alice, Bob and Charlie funded, the clock in `START_PERIOD`, and the given
+/// genesis participants and meters.
+pub fn ext_with(participants: Vec<(u64, Profile)>, meters: Vec<(u64, u64)>) -> TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(ALICE, 1_000), (BOB, 1_000), (CHARLIE, 1_000)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_prosumer::GenesisConfig::<Test> { participants, meters }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		set_period(START_PERIOD);
+		OpenOrders::set(false);
+		UnsettledPeriods::set(false);
+	});
+	ext
+}
+
+/// Run `test` on fresh storage, then check the pallet's invariants.
+pub fn run(test: impl FnOnce()) {
+	ext_with(vec![], vec![]).execute_with(|| {
+		test();
+		Prosumer::do_try_state().expect("invariants hold after the test");
+	});
+}
+
+/// Register, approve and meter Alice (meter `METER_A`, commissioned at zero).
+pub fn metered_alice() {
+	use polkadot_sdk::frame_support::assert_ok;
+	assert_ok!(Prosumer::register(RuntimeOrigin::signed(ALICE), prosumer_profile(1)));
+	assert_ok!(Prosumer::approve(RuntimeOrigin::root(), ALICE));
+	assert_ok!(Prosumer::bind_meter(
+		RuntimeOrigin::root(),
+		ALICE,
+		METER_A,
+		MeterCounters::default()
+	));
+}
+
+/// The pallet's events so far.
+pub fn prosumer_events() -> Vec<pallet_prosumer::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Prosumer(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}

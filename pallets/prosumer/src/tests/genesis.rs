@@ -1,0 +1,49 @@
+//! Participants and meters at genesis; the pallet's constants.
+
+use crate::{mock::*, pallet::*, types::*, ParticipantRegistry};
+use polkadot_sdk::frame_support::{traits::Hooks, traits::fungible::InspectHold};
+
+#[test]
+fn genesis_registers_approves_and_meters_participants() {
+	ext_with(vec![(ALICE, prosumer_profile(1)), (BOB, consumer_profile(2))], vec![(ALICE, METER_A)])
+		.execute_with(|| {
+			assert!(Prosumer::is_approved(&ALICE));
+			assert!(Prosumer::is_approved(&BOB));
+			assert_eq!(Prosumer::profile(&BOB), Some(consumer_profile(2)));
+			assert_eq!(Participants::<Test>::get(ALICE).unwrap().meter, Some(METER_A));
+			assert_eq!(Participants::<Test>::get(BOB).unwrap().meter, None);
+			let meter = Meters::<Test>::get(METER_A).unwrap();
+			assert_eq!(meter.participant, ALICE);
+			assert_eq!(meter.status, MeterStatus::Active);
+			assert_eq!(meter.last_period, None);
+			assert_eq!(
+				Balances::balance_on_hold(&HoldReason::ParticipantDeposit.into(), &BOB),
+				DEPOSIT
+			);
+			// The meter's account exists without funds, so it can sign with a nonce.
+			assert!(System::account_exists(&METER_A));
+			Prosumer::do_try_state().unwrap();
+		});
+}
+
+#[test]
+#[should_panic(expected = "genesis meters are fresh keys")]
+fn genesis_refuses_a_meter_of_a_stranger() {
+	ext_with(vec![], vec![(CHARLIE, METER_A)]);
+}
+
+#[test]
+fn integrity_test_passes_for_the_mock() {
+	run(|| <Prosumer as Hooks<u64>>::integrity_test());
+}
+
+#[test]
+fn energy_bound_rounds_up_and_scales_with_periods() {
+	// 3 kW for a quarter hour is 750 Wh; for two quarter hours 1.5 kWh.
+	assert_eq!(energy_bound_wh(3_000, 900, 1), 750);
+	assert_eq!(energy_bound_wh(3_000, 900, 2), 1_500);
+	// 1 W for 1 s is 1/3600 Wh: rounded up to 1.
+	assert_eq!(energy_bound_wh(1, 1, 1), 1);
+	assert_eq!(energy_bound_wh(0, 900, 10), 0);
+	assert_eq!(energy_bound_wh(u32::MAX, u32::MAX, u32::MAX), u64::MAX);
+}

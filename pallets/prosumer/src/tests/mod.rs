@@ -1,0 +1,6 @@
+//! Unit tests, split by concern. Every test ends by checking the pallet's invariants.
+
+mod genesis;
+mod meters;
+mod readings;
+mod registry;
