@@ -80,7 +80,10 @@ fn help_lists_the_standard_subcommands() {
 
 #[test]
 fn make_chain_spec_builds_a_consortium_genesis_from_members_keys() {
-	let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+	// At run time, not compile time: the shared target directory may hold a test binary
+	// built from another clone of the repository.
+	let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it for tests");
+	let root = format!("{manifest_dir}/..");
 	let run = |extra: &[&str]| {
 		let out = Command::new("bash")
 			.arg(format!("{root}/scripts/make-chain-spec.sh"))
