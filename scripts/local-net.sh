@@ -3,6 +3,7 @@
 #
 #   scripts/local-net.sh start    insert keys, start the four nodes, print their endpoints
 #   scripts/local-net.sh stop     stop them (databases are kept; `start` resumes the chain)
+#   scripts/local-net.sh kill     SIGKILL them, as a crash or power loss would
 #   scripts/local-net.sh status   best and finalized block of each node
 #   scripts/local-net.sh purge    stop and delete the databases and logs
 #
@@ -12,7 +13,7 @@
 #   P2P_BASE   first p2p port; node i uses P2P_BASE+i      (default: 30333)
 #   RPC_BASE   first JSON-RPC port                         (default: 9944)
 #   PROM_BASE  first Prometheus port                       (default: 9615)
-#   NODES      which nodes to start, e.g. "0 1 3"          (default: all four)
+#   NODES      which nodes to start, stop or kill, e.g. "0 1 3" (default: all four)
 #   EXTRA_ARGS extra arguments for every node
 #
 # Node i's libp2p key is blake2b-256("energy-consortium/local/node/<name>"): the `local`
@@ -94,13 +95,14 @@ start_node() {
 	echo "${NAMES[$i]}: pid $!, rpc ws://127.0.0.1:$((RPC_BASE + i)), p2p $((P2P_BASE + i)), peer $(cat "$dir/peer-id")"
 }
 
+# Stops node $1 with SIGTERM (SIGKILL after 10 s), or at once with SIGKILL when $2 is "kill".
 stop_node() {
-	local i=$1 pidfile pid
+	local i=$1 how=${2:-term} pidfile pid
 	pidfile="$(node_dir "$i")/pid"
 	[ -f "$pidfile" ] || return 0
 	pid=$(cat "$pidfile")
 	if kill -0 "$pid" 2>/dev/null; then
-		kill "$pid"
+		if [ "$how" = kill ]; then kill -9 "$pid"; else kill "$pid"; fi
 		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 		kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
 	fi
@@ -129,7 +131,10 @@ start)
 	echo "logs: $NET_DIR/logs"
 	;;
 stop)
-	for i in 0 1 2 3; do stop_node "$i"; done
+	for i in $NODES; do stop_node "$i"; done
+	;;
+kill)
+	for i in $NODES; do stop_node "$i" kill; done
 	;;
 status)
 	for i in 0 1 2 3; do
@@ -145,7 +150,7 @@ purge)
 	rm -rf "$NET_DIR"
 	;;
 *)
-	sed -n '2,20p' "$0"
+	sed -n '2,21p' "$0"
 	exit 2
 	;;
 esac

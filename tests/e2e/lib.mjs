@@ -1,6 +1,6 @@
 // Helpers for the end-to-end tests: real `energy-node` processes on loopback ports and the
 // @polkadot/api client (the library polkadot-js apps is built on) talking to them.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, openSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
@@ -143,6 +143,15 @@ export async function finalizedNumber(api) {
  * the extrinsic's events; rejects on a dispatch error or an invalid transaction.
  */
 export function submitAndFinalize(api, tx, signer) {
+  return submitAndWait(api, tx, signer, 'finalized');
+}
+
+/**
+ * Signs and submits `tx`, resolving once its block is in the best chain (`until` =
+ * 'inBlock') or finalized ('finalized'), with the block hash and the extrinsic's events;
+ * rejects on a dispatch error or an invalid transaction.
+ */
+export function submitAndWait(api, tx, signer, until = 'inBlock') {
   return new Promise((res, reject) => {
     let unsub = () => {};
     tx.signAndSend(signer, ({ status, events, dispatchError }) => {
@@ -154,6 +163,9 @@ export function submitAndFinalize(api, tx, signer) {
           message = `${meta.section}.${meta.name}`;
         }
         reject(new Error(`dispatch failed: ${message}`));
+      } else if (until === 'inBlock' && status.isInBlock) {
+        unsub();
+        res({ blockHash: status.asInBlock.toHex(), events });
       } else if (status.isFinalized) {
         unsub();
         res({ blockHash: status.asFinalized.toHex(), events });
@@ -163,4 +175,24 @@ export function submitAndFinalize(api, tx, signer) {
       }
     }).then((u) => { unsub = u; }, reject);
   });
+}
+
+/**
+ * A four-validator `local` network of its own, run by scripts/local-net.sh: a scratch
+ * directory and free port ranges. `net.run(command, nodes)` runs `start`, `stop` or `kill`
+ * for the given node indices (0 alice, 1 bob, 2 charlie, 3 dave).
+ */
+export async function localNetwork(name) {
+  const [p2p, rpc, prom] = [await freePortRange(4), await freePortRange(4), await freePortRange(4)];
+  const dir = scratchDir(name);
+  const env = { NET_DIR: dir, P2P_BASE: String(p2p), RPC_BASE: String(rpc), PROM_BASE: String(prom) };
+  return {
+    dir,
+    p2pBase: p2p,
+    rpcBase: rpc,
+    url: (i) => `ws://127.0.0.1:${rpc + i}`,
+    run: (command, nodes = [0, 1, 2, 3]) => execFileSync('bash', [join(ROOT, 'scripts', 'local-net.sh'), command], {
+      env: { ...process.env, ...env, NODE_BIN, NODES: nodes.join(' ') },
+    }).toString(),
+  };
 }

@@ -4,12 +4,11 @@
 // to one node is finalized on all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import {
-  ROOT, NODE_BIN, scratchDir, freePort, freePortRange, connect, waitFor, finalizedNumber,
+  NODE_BIN, scratchDir, freePort, localNetwork, connect, waitFor, finalizedNumber,
   submitAndFinalize, stopProcess, sleep,
 } from './lib.mjs';
 import { spawn } from 'node:child_process';
@@ -24,33 +23,21 @@ const ADMITTED = [
   '12D3KooWLKy4AEEimFFDMgS9B1hU5imhofWwgumrQruLZmmVYqGu',
 ];
 
-let env;
+let net;
 let apis = [];
 let startedAt;
 
-function net(command) {
-  return execFileSync('bash', [join(ROOT, 'scripts', 'local-net.sh'), command], {
-    env: { ...process.env, ...env, NODE_BIN },
-  }).toString();
-}
-
 before(async () => {
   await cryptoWaitReady();
-  const [p2p, rpc, prom] = [await freePortRange(4), await freePortRange(4), await freePortRange(4)];
-  env = {
-    NET_DIR: scratchDir('local-net'),
-    P2P_BASE: String(p2p),
-    RPC_BASE: String(rpc),
-    PROM_BASE: String(prom),
-  };
+  net = await localNetwork('local-net');
   startedAt = Date.now();
-  console.log(net('start').trim().split('\n').map((l) => `# ${l}`).join('\n'));
-  apis = await Promise.all(NAMES.map((_, i) => connect(`ws://127.0.0.1:${rpc + i}`, 90000)));
+  console.log(net.run('start').trim().split('\n').map((l) => `# ${l}`).join('\n'));
+  apis = await Promise.all(NAMES.map((_, i) => connect(net.url(i), 90000)));
 });
 
 after(async () => {
   await Promise.all(apis.map((api) => api.disconnect().catch(() => {})));
-  if (env) net('stop');
+  net?.run('stop');
 });
 
 test('each node runs under the peer id the consortium admitted', async () => {
@@ -113,7 +100,7 @@ test('a node the consortium has not admitted cannot peer or sync', async () => {
   const outsider = spawn(NODE_BIN, [
     '--chain', 'local', '--base-path', join(dir, 'db'), '--name', 'outsider',
     '--rpc-port', String(rpcPort), '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
-    '--bootnodes', `/ip4/127.0.0.1/tcp/${env.P2P_BASE}/p2p/${ADMITTED[0]}`,
+    '--bootnodes', `/ip4/127.0.0.1/tcp/${net.p2pBase}/p2p/${ADMITTED[0]}`,
     '--allow-private-ip', '--no-mdns', '--no-telemetry',
   ], { stdio: ['ignore', log, log] });
   try {
