@@ -1,0 +1,140 @@
+// Consortium governance on the four-validator `local` network (no sudo): motions of the
+// `Consortium` collective, carried by three of its four members (two thirds), change the
+// validator set and the market's participants and meters, with no restart. A non-member
+// cannot propose. Timings are printed (`# timing:`).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import {
+  localNetwork, connect, waitFor, finalizedNumber, submitAndFinalize, submitAndWait,
+} from './lib.mjs';
+
+const UNIT = 10n ** 12n;
+let net;
+let api;
+let members;
+let eve;
+
+before(async () => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  members = ['//Alice', '//Bob', '//Charlie', '//Dave'].map((uri) => keyring.addFromUri(uri));
+  eve = keyring.addFromUri('//Eve');
+  net = await localNetwork('governance');
+  net.run('start');
+  api = await connect(net.url(0), 90000);
+  await waitFor('finalized #2', async () => (await finalizedNumber(api)) >= 2, 120000, 1000);
+});
+
+after(async () => {
+  await api?.disconnect();
+  net?.run('stop');
+});
+
+/**
+ * Carries `call` through the consortium: Alice proposes it with a threshold of three, Alice,
+ * Bob and Charlie vote aye, Alice closes the motion (each step once in the best chain; the
+ * close once finalized). Returns the events of the closing extrinsic, after checking the
+ * call was executed without error.
+ */
+async function carry(call) {
+  const lengthBound = call.method.encodedLength;
+  const proposed = await submitAndWait(api, api.tx.consortium.propose(3, call, lengthBound), members[0]);
+  const event = proposed.events.find(({ event }) => api.events.consortium.Proposed.is(event)).event;
+  const { proposalIndex, proposalHash } = event.data;
+  await Promise.all(members.slice(0, 3).map((member) =>
+    submitAndWait(api, api.tx.consortium.vote(proposalHash, proposalIndex, true), member)));
+  const weightBound = { refTime: 500_000_000_000n, proofSize: 5_000_000n };
+  const closed = await submitAndFinalize(
+    api, api.tx.consortium.close(proposalHash, proposalIndex, weightBound, lengthBound), members[0]);
+  const executed = closed.events.find(({ event }) => api.events.consortium.Executed.is(event));
+  assert.ok(executed, `motion ${call.method.section}.${call.method.method} executed`);
+  const result = executed.event.data.result;
+  assert.ok(result.isOk, `${call.method.section}.${call.method.method}: ${result.toString()}`);
+  return closed;
+}
+
+/** Author of the block with `hash` (from its Aura pre-digest and the session's validators). */
+async function authorOf(hash) {
+  return (await api.derive.chain.getHeader(hash)).author?.toString();
+}
+
+/** Authors of the next `count` blocks imported from now on. */
+async function nextAuthors(count) {
+  const authors = [];
+  await new Promise((resolve, reject) => {
+    let unsub;
+    api.rpc.chain.subscribeNewHeads(async (header) => {
+      try {
+        authors.push(await authorOf(header.hash));
+        if (authors.length >= count) { unsub?.(); resolve(); }
+      } catch (e) { reject(e); }
+    }).then((u) => { unsub = u; if (authors.length >= count) u(); }, reject);
+  });
+  return authors;
+}
+
+test('a proposal from a non-member is refused', async () => {
+  const call = api.tx.validatorSet.removeMember(members[3].address);
+  await assert.rejects(
+    submitAndWait(api, api.tx.consortium.propose(3, call, call.method.encodedLength), eve),
+    /consortium\.NotMember/,
+  );
+  assert.equal((await api.query.consortium.proposals()).length, 0);
+});
+
+test('a motion removes a validator, which stops authoring at the next session; another restores it', async () => {
+  const dave = members[3].address;
+  const since = Date.now();
+  await carry(api.tx.validatorSet.removeMember(dave));
+  assert.ok(!(await api.query.validatorSet.members()).map(String).includes(dave));
+  await waitFor('Aura to run with three authorities', async () =>
+    (await api.query.aura.authorities()).length === 3, 240000, 1000);
+  console.log(`# timing: validator_removed_from_aura_s = ${((Date.now() - since) / 1000).toFixed(1)}`);
+  await waitFor('GRANDPA to run with three voters', async () =>
+    (await api.call.grandpaApi.grandpaAuthorities()).length === 3, 120000, 1000);
+  const authors = await nextAuthors(6);
+  console.log(`# authors after removal: ${authors.join(' ')}`);
+  assert.ok(!authors.includes(dave), 'Dave authors no block');
+  const f = await finalizedNumber(api);
+  await waitFor('finality with three validators', async () => (await finalizedNumber(api)) >= f + 2, 60000);
+
+  const back = Date.now();
+  await carry(api.tx.validatorSet.addMember(dave));
+  await waitFor('Aura to run with four authorities', async () =>
+    (await api.query.aura.authorities()).length === 4, 240000, 1000);
+  await waitFor('Dave to author a block again', async () => (await nextAuthors(1)).includes(dave), 120000, 0);
+  console.log(`# timing: validator_restored_and_authoring_s = ${((Date.now() - back) / 1000).toFixed(1)}`);
+});
+
+test('motions approve a participant and bind its meter; its readings count until a motion revokes the key', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const newcomer = keyring.addFromMnemonic(mnemonicGenerate());
+  const meter = keyring.addFromMnemonic(mnemonicGenerate());
+  await submitAndWait(api, api.tx.balances.transferKeepAlive(newcomer.address, 20n * UNIT), members[0]);
+  await submitAndWait(api, api.tx.prosumer.register({
+    role: 'Consumer', zone: 4, generationCapacityW: 0, connectionCapacityW: 7000,
+  }), newcomer);
+  assert.equal((await api.query.prosumer.participants(newcomer.address)).unwrap().status.toString(), 'PendingApproval');
+
+  // The operator origin is the consortium: a member alone cannot approve.
+  await assert.rejects(
+    submitAndWait(api, api.tx.prosumer.approve(newcomer.address), members[0]),
+    /BadOrigin/,
+  );
+  await carry(api.tx.prosumer.approve(newcomer.address));
+  await carry(api.tx.prosumer.bindMeter(newcomer.address, meter.address, { importedWh: 0, exportedWh: 0 }));
+  const participant = (await api.query.prosumer.participants(newcomer.address)).unwrap();
+  assert.equal(participant.status.toString(), 'Approved');
+  assert.equal(participant.meter.unwrap().toString(), meter.address);
+
+  const periodSeconds = api.consts.prosumer.periodSeconds.toNumber();
+  const period = Math.floor((await api.query.timestamp.now()).toNumber() / 1000 / periodSeconds) - 1;
+  const reading = (importedWh) => api.tx.prosumer.submitReading({ period, counters: { importedWh, exportedWh: 0 } });
+  const { events } = await submitAndFinalize(api, reading(400), meter);
+  assert.ok(events.some(({ event }) => api.events.prosumer.ReadingRecorded.is(event)));
+
+  await carry(api.tx.prosumer.revokeMeter(newcomer.address));
+  await assert.rejects(reading(500).signAndSend(meter), /Custom error: 1/);
+});
