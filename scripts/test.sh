@@ -20,6 +20,12 @@ mode="${1:-all}"
 if [ "$mode" = all ] || [ "$mode" = --unit ]; then
 	echo "== cargo tests (release profile; builds the node binary too)"
 	cargo test --release --workspace --exclude energy-market-benches
+	# Each pallet alone with its benchmarks (run as tests in its mock) and its try-state
+	# hook compiled. A separate feature set; its artifacts sit beside the main build's.
+	for dir in pallets/*/; do
+		echo "== pallet-$(basename "$dir"): benchmarks as tests, try-runtime"
+		cargo test --release -p "pallet-$(basename "$dir")" --features runtime-benchmarks,try-runtime
+	done
 fi
 
 if [ "$mode" = all ] || [ "$mode" = --e2e ]; then
