@@ -13,8 +13,8 @@ use crate::{
 	NodeAuthorizationConfig, ProsumerConfig, RuntimeGenesisConfig, SessionConfig, SudoConfig,
 	ValidatorSetConfig, UNIT,
 };
-use pallet_prosumer::{Profile, Role};
 use alloc::{vec, vec::Vec};
+use pallet_prosumer::{Profile, Role};
 use polkadot_sdk::{
 	frame_support::{build_struct_json_patch, BoundedVec},
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,

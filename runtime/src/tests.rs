@@ -221,7 +221,9 @@ mod meter_readings {
 		)
 	}
 
-	fn validate(extrinsic: UncheckedExtrinsic) -> polkadot_sdk::sp_runtime::transaction_validity::TransactionValidity {
+	fn validate(
+		extrinsic: UncheckedExtrinsic,
+	) -> polkadot_sdk::sp_runtime::transaction_validity::TransactionValidity {
 		let parent = frame_system::Pallet::<Runtime>::block_hash(0);
 		Executive::validate_transaction(TransactionSource::External, extrinsic, parent)
 	}
@@ -249,9 +251,9 @@ mod meter_readings {
 					assert_eq!(record.profile, demo.profile);
 					assert_eq!(record.meter, Some(AccountId::from(demo.meter_public)));
 					assert!(pallet_prosumer::Pallet::<Runtime>::is_approved(&who));
-					assert!(frame_system::Pallet::<Runtime>::account_exists(
-						&AccountId::from(demo.meter_public)
-					));
+					assert!(frame_system::Pallet::<Runtime>::account_exists(&AccountId::from(
+						demo.meter_public
+					)));
 				}
 			});
 		}

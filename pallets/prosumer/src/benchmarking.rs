@@ -36,9 +36,8 @@ fn big_profile<T: Config>(zone: ZoneCode) -> Profile {
 }
 
 fn set_period<T: Config>(period: PeriodIndex) {
-	let millis = u64::from(period)
-		.saturating_mul(u64::from(T::PeriodSeconds::get()))
-		.saturating_mul(1_000);
+	let millis =
+		u64::from(period).saturating_mul(u64::from(T::PeriodSeconds::get())).saturating_mul(1_000);
 	T::BenchmarkHelper::set_unix_time_ms(millis);
 }
 
@@ -158,10 +157,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, who.clone(), meter.clone(), MeterCounters::default());
 
-		assert_eq!(
-			Meters::<T>::get(&meter).and_then(|m| m.last_period),
-			Some(BASE_PERIOD - 1)
-		);
+		assert_eq!(Meters::<T>::get(&meter).and_then(|m| m.last_period), Some(BASE_PERIOD - 1));
 		Ok(())
 	}
 
@@ -230,9 +226,5 @@ mod benchmarks {
 		Ok(())
 	}
 
-	impl_benchmark_test_suite!(
-		Pallet,
-		crate::mock::ext_with(vec![], vec![]),
-		crate::mock::Test
-	);
+	impl_benchmark_test_suite!(Pallet, crate::mock::ext_with(vec![], vec![]), crate::mock::Test);
 }

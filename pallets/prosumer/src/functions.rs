@@ -93,7 +93,8 @@ impl<T: Config> Pallet<T> {
 
 		let current_zone = participant.profile.zone;
 		let never_approved = participant.status == ParticipantStatus::PendingApproval;
-		let zone_request = (profile.zone != current_zone && !never_approved).then_some(profile.zone);
+		let zone_request =
+			(profile.zone != current_zone && !never_approved).then_some(profile.zone);
 		participant.requested_zone = zone_request;
 		participant.profile =
 			if never_approved { profile } else { Profile { zone: current_zone, ..profile } };
@@ -132,8 +133,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_approve(who: T::AccountId) -> DispatchResult {
 		let mut participant = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 		ensure!(
-			participant.status != ParticipantStatus::Approved ||
-				participant.requested_zone.is_some(),
+			participant.status != ParticipantStatus::Approved
+				|| participant.requested_zone.is_some(),
 			Error::<T>::AlreadyApproved
 		);
 
@@ -150,10 +151,7 @@ impl<T: Config> Pallet<T> {
 	/// Suspend `who`.
 	pub(crate) fn do_suspend(who: T::AccountId) -> DispatchResult {
 		let mut participant = Participants::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-		ensure!(
-			participant.status != ParticipantStatus::Suspended,
-			Error::<T>::AlreadySuspended
-		);
+		ensure!(participant.status != ParticipantStatus::Suspended, Error::<T>::AlreadySuspended);
 
 		participant.status = ParticipantStatus::Suspended;
 		Participants::<T>::insert(&who, participant);
@@ -258,8 +256,9 @@ impl<T: Config> Pallet<T> {
 		match participant.status {
 			ParticipantStatus::Approved => {},
 			ParticipantStatus::Suspended => return Err(ReadingRejection::ParticipantSuspended),
-			ParticipantStatus::PendingApproval =>
-				return Err(ReadingRejection::ParticipantNotApproved),
+			ParticipantStatus::PendingApproval => {
+				return Err(ReadingRejection::ParticipantNotApproved)
+			},
 		}
 
 		let current = Self::current_period();

@@ -78,8 +78,7 @@ pub mod pallet {
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 	/// The record of a registered participant.
-	pub type ParticipantOf<T> =
-		Participant<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	pub type ParticipantOf<T> = Participant<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 
 	/// The retained per-period energy of one participant, oldest first.
 	pub type EnergyHistoryOf<T> = BoundedVec<PeriodEnergy, <T as Config>::MaxPeriodsRetained>;
@@ -89,9 +88,7 @@ pub mod pallet {
 
 	/// Configuration of the pallet.
 	#[pallet::config]
-	pub trait Config:
-		polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>>
-	{
+	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The currency participants' deposits are held in.
 		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ Mutate<Self::AccountId>;
@@ -374,7 +371,9 @@ pub mod pallet {
 		}
 
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}

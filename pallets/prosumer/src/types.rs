@@ -97,15 +97,7 @@ pub enum ParticipantStatus {
 /// A registered participant. The account id is the participant's anonymous identity on the
 /// market (`ID_Blockchain` in the papers).
 #[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 )]
 pub struct Participant<AccountId, Balance> {
 	/// The profile in force. Its zone is the approved one.
@@ -184,15 +176,7 @@ pub enum MeterStatus {
 
 /// A meter key the operator has bound.
 #[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 )]
 pub struct Meter<AccountId> {
 	/// The participant whose connection the meter measures.

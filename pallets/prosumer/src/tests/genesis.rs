@@ -1,29 +1,32 @@
 //! Participants and meters at genesis; the pallet's constants.
 
 use crate::{mock::*, pallet::*, types::*, ParticipantRegistry};
-use polkadot_sdk::frame_support::{traits::Hooks, traits::fungible::InspectHold};
+use polkadot_sdk::frame_support::{traits::fungible::InspectHold, traits::Hooks};
 
 #[test]
 fn genesis_registers_approves_and_meters_participants() {
-	ext_with(vec![(ALICE, prosumer_profile(1)), (BOB, consumer_profile(2))], vec![(ALICE, METER_A)])
-		.execute_with(|| {
-			assert!(Prosumer::is_approved(&ALICE));
-			assert!(Prosumer::is_approved(&BOB));
-			assert_eq!(Prosumer::profile(&BOB), Some(consumer_profile(2)));
-			assert_eq!(Participants::<Test>::get(ALICE).unwrap().meter, Some(METER_A));
-			assert_eq!(Participants::<Test>::get(BOB).unwrap().meter, None);
-			let meter = Meters::<Test>::get(METER_A).unwrap();
-			assert_eq!(meter.participant, ALICE);
-			assert_eq!(meter.status, MeterStatus::Active);
-			assert_eq!(meter.last_period, None);
-			assert_eq!(
-				Balances::balance_on_hold(&HoldReason::ParticipantDeposit.into(), &BOB),
-				DEPOSIT
-			);
-			// The meter's account exists without funds, so it can sign with a nonce.
-			assert!(System::account_exists(&METER_A));
-			Prosumer::do_try_state().unwrap();
-		});
+	ext_with(
+		vec![(ALICE, prosumer_profile(1)), (BOB, consumer_profile(2))],
+		vec![(ALICE, METER_A)],
+	)
+	.execute_with(|| {
+		assert!(Prosumer::is_approved(&ALICE));
+		assert!(Prosumer::is_approved(&BOB));
+		assert_eq!(Prosumer::profile(&BOB), Some(consumer_profile(2)));
+		assert_eq!(Participants::<Test>::get(ALICE).unwrap().meter, Some(METER_A));
+		assert_eq!(Participants::<Test>::get(BOB).unwrap().meter, None);
+		let meter = Meters::<Test>::get(METER_A).unwrap();
+		assert_eq!(meter.participant, ALICE);
+		assert_eq!(meter.status, MeterStatus::Active);
+		assert_eq!(meter.last_period, None);
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::ParticipantDeposit.into(), &BOB),
+			DEPOSIT
+		);
+		// The meter's account exists without funds, so it can sign with a nonce.
+		assert!(System::account_exists(&METER_A));
+		Prosumer::do_try_state().unwrap();
+	});
 }
 
 #[test]

@@ -21,7 +21,12 @@ fn bind_meter_records_an_active_key_that_exists_without_funds() {
 		assert_eq!(Participants::<Test>::get(ALICE).unwrap().meter, Some(METER_A));
 		assert_eq!(
 			Meters::<Test>::get(METER_A),
-			Some(Meter { participant: ALICE, status: MeterStatus::Active, last_period: None, counters })
+			Some(Meter {
+				participant: ALICE,
+				status: MeterStatus::Active,
+				last_period: None,
+				counters
+			})
 		);
 		assert!(System::account_exists(&METER_A));
 		assert_eq!(Balances::free_balance(METER_A), 0);
@@ -70,7 +75,10 @@ fn bind_meter_refuses_bad_requests() {
 fn revoke_meter_stops_the_key_for_good() {
 	run(|| {
 		metered_alice();
-		assert_noop!(Prosumer::revoke_meter(RuntimeOrigin::signed(ALICE), ALICE), DispatchError::BadOrigin);
+		assert_noop!(
+			Prosumer::revoke_meter(RuntimeOrigin::signed(ALICE), ALICE),
+			DispatchError::BadOrigin
+		);
 		assert_ok!(Prosumer::revoke_meter(RuntimeOrigin::root(), ALICE));
 		assert_eq!(Participants::<Test>::get(ALICE).unwrap().meter, None);
 		assert_eq!(Meters::<Test>::get(METER_A).unwrap().status, MeterStatus::Revoked);
@@ -79,14 +87,22 @@ fn revoke_meter_stops_the_key_for_good() {
 			Some(&Event::MeterRevoked { participant: ALICE, meter: METER_A })
 		);
 		assert_noop!(Prosumer::revoke_meter(RuntimeOrigin::root(), ALICE), Error::<Test>::NoMeter);
-		assert_noop!(Prosumer::revoke_meter(RuntimeOrigin::root(), CHARLIE), Error::<Test>::NotRegistered);
+		assert_noop!(
+			Prosumer::revoke_meter(RuntimeOrigin::root(), CHARLIE),
+			Error::<Test>::NotRegistered
+		);
 		// Revoked keys are never bound again, to anyone.
 		assert_noop!(
 			Prosumer::bind_meter(RuntimeOrigin::root(), ALICE, METER_A, MeterCounters::default()),
 			Error::<Test>::MeterKeyAlreadyUsed
 		);
 		// A fresh key may replace it, and continues after the last metered period.
-		assert_ok!(Prosumer::bind_meter(RuntimeOrigin::root(), ALICE, METER_B, MeterCounters::default()));
+		assert_ok!(Prosumer::bind_meter(
+			RuntimeOrigin::root(),
+			ALICE,
+			METER_B,
+			MeterCounters::default()
+		));
 	});
 }
 
@@ -95,7 +111,10 @@ fn rotate_meter_revokes_the_old_key_and_continues_after_the_last_period() {
 	run(|| {
 		metered_alice();
 		set_period(START_PERIOD + 1);
-		assert_ok!(Prosumer::submit_reading(RuntimeOrigin::signed(METER_A), reading(START_PERIOD, 100, 20)));
+		assert_ok!(Prosumer::submit_reading(
+			RuntimeOrigin::signed(METER_A),
+			reading(START_PERIOD, 100, 20)
+		));
 
 		let fresh = MeterCounters { imported_wh: 7, exported_wh: 0 };
 		assert_noop!(
@@ -126,14 +145,20 @@ fn rotate_meter_revokes_the_old_key_and_continues_after_the_last_period() {
 		// commissioning counters.
 		set_period(START_PERIOD + 2);
 		assert_noop!(
-			Prosumer::submit_reading(RuntimeOrigin::signed(METER_A), reading(START_PERIOD + 1, 200, 20)),
+			Prosumer::submit_reading(
+				RuntimeOrigin::signed(METER_A),
+				reading(START_PERIOD + 1, 200, 20)
+			),
 			Error::<Test>::MeterRevoked
 		);
 		assert_noop!(
 			Prosumer::submit_reading(RuntimeOrigin::signed(METER_B), reading(START_PERIOD, 10, 0)),
 			Error::<Test>::PeriodNotAfterLast
 		);
-		assert_ok!(Prosumer::submit_reading(RuntimeOrigin::signed(METER_B), reading(START_PERIOD + 1, 10, 0)));
+		assert_ok!(Prosumer::submit_reading(
+			RuntimeOrigin::signed(METER_B),
+			reading(START_PERIOD + 1, 10, 0)
+		));
 		assert_eq!(
 			Prosumer::period_energy(&ALICE, START_PERIOD + 1),
 			Some(PeriodEnergy { period: START_PERIOD + 1, imported_wh: 3, exported_wh: 0 })
@@ -146,7 +171,10 @@ fn rotate_meter_needs_a_meter_and_a_fresh_key() {
 	run(|| {
 		assert_ok!(Prosumer::register(RuntimeOrigin::signed(BOB), consumer_profile(1)));
 		let zero = MeterCounters::default();
-		assert_noop!(Prosumer::rotate_meter(RuntimeOrigin::root(), BOB, METER_B, zero), Error::<Test>::NoMeter);
+		assert_noop!(
+			Prosumer::rotate_meter(RuntimeOrigin::root(), BOB, METER_B, zero),
+			Error::<Test>::NoMeter
+		);
 		assert_noop!(
 			Prosumer::rotate_meter(RuntimeOrigin::root(), CHARLIE, METER_B, zero),
 			Error::<Test>::NotRegistered

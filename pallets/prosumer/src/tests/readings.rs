@@ -92,7 +92,11 @@ fn the_first_reading_counts_from_the_commissioning_counters() {
 		let commissioned = MeterCounters { imported_wh: 50_000, exported_wh: 9_000 };
 		assert_ok!(Prosumer::bind_meter(RuntimeOrigin::root(), ALICE, METER_A, commissioned));
 		set_period(START_PERIOD + 1);
-		assert_refused(METER_A, reading(START_PERIOD, 49_999, 9_000), ReadingRejection::ImportCounterWentBackwards);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD, 49_999, 9_000),
+			ReadingRejection::ImportCounterWentBackwards,
+		);
 		assert_accepted(METER_A, reading(START_PERIOD, 50_010, 9_020));
 		assert_eq!(
 			Prosumer::period_energy(&ALICE, START_PERIOD),
@@ -111,7 +115,8 @@ fn readings_are_feeless_and_a_valid_one_is_tagged_by_meter_and_period() {
 		assert_eq!(validity.priority, ReadingPriority::get());
 		assert_eq!(validity.provides.len(), 1);
 		// Another reading of the same period provides the same tag, so the pool keeps one.
-		let other = validate(Some(METER_A), &reading_call(reading(START_PERIOD - 1, 2, 2))).unwrap();
+		let other =
+			validate(Some(METER_A), &reading_call(reading(START_PERIOD - 1, 2, 2))).unwrap();
 		assert_eq!(validity.provides, other.provides);
 		let next = validate(Some(METER_A), &reading_call(reading(START_PERIOD - 2, 2, 2))).unwrap();
 		assert_ne!(validity.provides, next.provides);
@@ -169,13 +174,26 @@ fn a_reading_of_a_suspended_or_unapproved_participant_is_refused() {
 	run(|| {
 		metered_alice();
 		assert_ok!(Prosumer::suspend(RuntimeOrigin::root(), ALICE));
-		assert_refused(METER_A, reading(START_PERIOD - 1, 1, 1), ReadingRejection::ParticipantSuspended);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - 1, 1, 1),
+			ReadingRejection::ParticipantSuspended,
+		);
 		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), ALICE));
 		assert_accepted(METER_A, reading(START_PERIOD - 1, 1, 1));
 
 		assert_ok!(Prosumer::register(RuntimeOrigin::signed(BOB), consumer_profile(1)));
-		assert_ok!(Prosumer::bind_meter(RuntimeOrigin::root(), BOB, METER_B, MeterCounters::default()));
-		assert_refused(METER_B, reading(START_PERIOD - 1, 1, 0), ReadingRejection::ParticipantNotApproved);
+		assert_ok!(Prosumer::bind_meter(
+			RuntimeOrigin::root(),
+			BOB,
+			METER_B,
+			MeterCounters::default()
+		));
+		assert_refused(
+			METER_B,
+			reading(START_PERIOD - 1, 1, 0),
+			ReadingRejection::ParticipantNotApproved,
+		);
 	});
 }
 
@@ -185,7 +203,11 @@ fn a_reading_for_a_period_not_ended_or_too_old_is_refused() {
 		metered_alice();
 		assert_refused(METER_A, reading(START_PERIOD, 1, 1), ReadingRejection::PeriodNotEnded);
 		assert_refused(METER_A, reading(START_PERIOD + 9, 1, 1), ReadingRejection::PeriodNotEnded);
-		assert_refused(METER_A, reading(START_PERIOD - DELAY - 1, 1, 1), ReadingRejection::ReadingTooOld);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - DELAY - 1, 1, 1),
+			ReadingRejection::ReadingTooOld,
+		);
 		assert_accepted(METER_A, reading(START_PERIOD - DELAY, 1, 1));
 	});
 }
@@ -195,8 +217,16 @@ fn a_reading_for_a_period_not_after_the_last_is_refused() {
 	run(|| {
 		metered_alice();
 		assert_accepted(METER_A, reading(START_PERIOD - 2, 10, 10));
-		assert_refused(METER_A, reading(START_PERIOD - 2, 20, 20), ReadingRejection::PeriodNotAfterLast);
-		assert_refused(METER_A, reading(START_PERIOD - 3, 20, 20), ReadingRejection::PeriodNotAfterLast);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - 2, 20, 20),
+			ReadingRejection::PeriodNotAfterLast,
+		);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - 3, 20, 20),
+			ReadingRejection::PeriodNotAfterLast,
+		);
 		assert_accepted(METER_A, reading(START_PERIOD - 1, 20, 20));
 	});
 }
@@ -206,8 +236,16 @@ fn a_counter_going_backwards_is_refused() {
 	run(|| {
 		metered_alice();
 		assert_accepted(METER_A, reading(START_PERIOD - 2, 100, 50));
-		assert_refused(METER_A, reading(START_PERIOD - 1, 99, 50), ReadingRejection::ImportCounterWentBackwards);
-		assert_refused(METER_A, reading(START_PERIOD - 1, 100, 49), ReadingRejection::ExportCounterWentBackwards);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - 1, 99, 50),
+			ReadingRejection::ImportCounterWentBackwards,
+		);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - 1, 100, 49),
+			ReadingRejection::ExportCounterWentBackwards,
+		);
 		// Standing still is fine: nothing flowed.
 		assert_accepted(METER_A, reading(START_PERIOD - 1, 100, 50));
 	});
@@ -218,8 +256,16 @@ fn an_implausible_increase_is_refused_and_the_bound_grows_with_skipped_periods()
 	run(|| {
 		metered_alice();
 		// Alice: 10 kW connection, 3 kW generation; a period is 900 s: 2,500 Wh and 750 Wh.
-		assert_refused(METER_A, reading(START_PERIOD - 4, 2_501, 0), ReadingRejection::ImplausibleImport);
-		assert_refused(METER_A, reading(START_PERIOD - 4, 0, 751), ReadingRejection::ImplausibleExport);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - 4, 2_501, 0),
+			ReadingRejection::ImplausibleImport,
+		);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - 4, 0, 751),
+			ReadingRejection::ImplausibleExport,
+		);
 		assert_accepted(METER_A, reading(START_PERIOD - 4, 2_500, 750));
 		// Three periods later, three periods' worth is plausible, and is counted in the
 		// period of the reading.
@@ -247,8 +293,17 @@ fn a_consumer_may_export_nothing() {
 	run(|| {
 		assert_ok!(Prosumer::register(RuntimeOrigin::signed(BOB), consumer_profile(1)));
 		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), BOB));
-		assert_ok!(Prosumer::bind_meter(RuntimeOrigin::root(), BOB, METER_B, MeterCounters::default()));
-		assert_refused(METER_B, reading(START_PERIOD - 1, 0, 1), ReadingRejection::ImplausibleExport);
+		assert_ok!(Prosumer::bind_meter(
+			RuntimeOrigin::root(),
+			BOB,
+			METER_B,
+			MeterCounters::default()
+		));
+		assert_refused(
+			METER_B,
+			reading(START_PERIOD - 1, 0, 1),
+			ReadingRejection::ImplausibleExport,
+		);
 		assert_accepted(METER_B, reading(START_PERIOD - 1, 1_250, 0));
 	});
 }
@@ -278,8 +333,9 @@ fn the_history_keeps_the_latest_periods() {
 fn rejection_codes_are_the_indices_of_the_errors_of_the_same_name() {
 	for rejection in ReadingRejection::ALL {
 		match DispatchError::from(Error::<Test>::from(rejection)) {
-			DispatchError::Module(ModuleError { error, .. }) =>
-				assert_eq!(error[0], rejection.code(), "{rejection:?}"),
+			DispatchError::Module(ModuleError { error, .. }) => {
+				assert_eq!(error[0], rejection.code(), "{rejection:?}")
+			},
 			other => panic!("{rejection:?} is not a module error: {other:?}"),
 		}
 	}

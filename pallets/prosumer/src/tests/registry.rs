@@ -47,22 +47,41 @@ fn register_refuses_a_second_registration() {
 fn register_refuses_profiles_no_participant_could_have() {
 	run(|| {
 		let cases = [
-			(Profile { generation_capacity_w: 1, ..consumer_profile(1) }, Error::<Test>::ConsumerWithGeneration),
-			(Profile { connection_capacity_w: 0, ..consumer_profile(1) }, Error::<Test>::NoConnectionCapacity),
-			(Profile { generation_capacity_w: 0, ..prosumer_profile(1) }, Error::<Test>::NoGenerationCapacity),
-			(Profile { connection_capacity_w: 0, ..prosumer_profile(1) }, Error::<Test>::NoConnectionCapacity),
+			(
+				Profile { generation_capacity_w: 1, ..consumer_profile(1) },
+				Error::<Test>::ConsumerWithGeneration,
+			),
+			(
+				Profile { connection_capacity_w: 0, ..consumer_profile(1) },
+				Error::<Test>::NoConnectionCapacity,
+			),
+			(
+				Profile { generation_capacity_w: 0, ..prosumer_profile(1) },
+				Error::<Test>::NoGenerationCapacity,
+			),
+			(
+				Profile { connection_capacity_w: 0, ..prosumer_profile(1) },
+				Error::<Test>::NoConnectionCapacity,
+			),
 			(
 				Profile { role: Role::Producer, generation_capacity_w: 0, ..prosumer_profile(1) },
 				Error::<Test>::NoGenerationCapacity,
 			),
-			(Profile { generation_capacity_w: 1_000_001, ..prosumer_profile(1) }, Error::<Test>::CapacityTooLarge),
-			(Profile { connection_capacity_w: 1_000_001, ..prosumer_profile(1) }, Error::<Test>::CapacityTooLarge),
+			(
+				Profile { generation_capacity_w: 1_000_001, ..prosumer_profile(1) },
+				Error::<Test>::CapacityTooLarge,
+			),
+			(
+				Profile { connection_capacity_w: 1_000_001, ..prosumer_profile(1) },
+				Error::<Test>::CapacityTooLarge,
+			),
 		];
 		for (profile, error) in cases {
 			assert_noop!(Prosumer::register(RuntimeOrigin::signed(ALICE), profile), error);
 		}
 		// A producer may have no connection capacity to import through.
-		let producer = Profile { role: Role::Producer, connection_capacity_w: 0, ..prosumer_profile(1) };
+		let producer =
+			Profile { role: Role::Producer, connection_capacity_w: 0, ..prosumer_profile(1) };
 		assert_ok!(Prosumer::register(RuntimeOrigin::signed(ALICE), producer));
 	});
 }
@@ -128,7 +147,10 @@ fn update_profile_back_to_the_approved_zone_withdraws_the_request() {
 		assert_ok!(Prosumer::update_profile(RuntimeOrigin::signed(ALICE), prosumer_profile(5)));
 		assert_ok!(Prosumer::update_profile(RuntimeOrigin::signed(ALICE), prosumer_profile(1)));
 		assert_eq!(Participants::<Test>::get(ALICE).unwrap().requested_zone, None);
-		assert_noop!(Prosumer::approve(RuntimeOrigin::root(), ALICE), Error::<Test>::AlreadyApproved);
+		assert_noop!(
+			Prosumer::approve(RuntimeOrigin::root(), ALICE),
+			Error::<Test>::AlreadyApproved
+		);
 	});
 }
 
@@ -175,7 +197,10 @@ fn approve_and_suspend_are_the_operators_and_change_status() {
 		assert_ok!(Prosumer::suspend(RuntimeOrigin::root(), BOB));
 		assert!(!Prosumer::is_approved(&BOB));
 		assert_eq!(Participants::<Test>::get(BOB).unwrap().status, ParticipantStatus::Suspended);
-		assert_noop!(Prosumer::suspend(RuntimeOrigin::root(), BOB), Error::<Test>::AlreadySuspended);
+		assert_noop!(
+			Prosumer::suspend(RuntimeOrigin::root(), BOB),
+			Error::<Test>::AlreadySuspended
+		);
 
 		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), BOB));
 		assert!(Prosumer::is_approved(&BOB));
@@ -193,8 +218,14 @@ fn approve_and_suspend_are_the_operators_and_change_status() {
 #[test]
 fn approve_and_suspend_refuse_strangers() {
 	run(|| {
-		assert_noop!(Prosumer::approve(RuntimeOrigin::root(), CHARLIE), Error::<Test>::NotRegistered);
-		assert_noop!(Prosumer::suspend(RuntimeOrigin::root(), CHARLIE), Error::<Test>::NotRegistered);
+		assert_noop!(
+			Prosumer::approve(RuntimeOrigin::root(), CHARLIE),
+			Error::<Test>::NotRegistered
+		);
+		assert_noop!(
+			Prosumer::suspend(RuntimeOrigin::root(), CHARLIE),
+			Error::<Test>::NotRegistered
+		);
 	});
 }
 
@@ -236,7 +267,10 @@ fn deregister_waits_for_open_orders_and_unsettled_periods() {
 	run(|| {
 		metered_alice();
 		OpenOrders::set(true);
-		assert_noop!(Prosumer::deregister(RuntimeOrigin::signed(ALICE)), Error::<Test>::HasOpenOrders);
+		assert_noop!(
+			Prosumer::deregister(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::HasOpenOrders
+		);
 		OpenOrders::set(false);
 		UnsettledPeriods::set(true);
 		assert_noop!(
@@ -251,6 +285,9 @@ fn deregister_waits_for_open_orders_and_unsettled_periods() {
 #[test]
 fn deregister_refuses_strangers() {
 	run(|| {
-		assert_noop!(Prosumer::deregister(RuntimeOrigin::signed(CHARLIE)), Error::<Test>::NotRegistered);
+		assert_noop!(
+			Prosumer::deregister(RuntimeOrigin::signed(CHARLIE)),
+			Error::<Test>::NotRegistered
+		);
 	});
 }
