@@ -6,11 +6,7 @@ use polkadot_sdk::{
 	frame_support::{
 		defensive,
 		pallet_prelude::*,
-		traits::{
-			fungible::{InspectHold, MutateHold},
-			tokens::Precision,
-			UnixTime,
-		},
+		traits::{fungible::MutateHold, tokens::Precision, UnixTime},
 	},
 	frame_system,
 };
@@ -68,10 +64,10 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_valid_profile(&profile)?;
 		let deposit = T::ParticipantDeposit::get();
 		let reason = HoldReason::ParticipantDeposit.into();
-		T::Currency::ensure_can_hold(&reason, &who, deposit)
-			.map_err(|_| Error::<T>::InsufficientBalanceForDeposit)?;
 
-		T::Currency::hold(&reason, &who, deposit)?;
+		// The first write: `hold` checks that the funds can be held before it moves any.
+		T::Currency::hold(&reason, &who, deposit)
+			.map_err(|_| Error::<T>::InsufficientBalanceForDeposit)?;
 		Participants::<T>::insert(
 			&who,
 			Participant {
@@ -330,6 +326,8 @@ impl<T: Config> Pallet<T> {
 	///   active meter's last period is the history's last.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+
 		let reason = HoldReason::ParticipantDeposit.into();
 		for (who, participant) in Participants::<T>::iter() {
 			ensure!(
