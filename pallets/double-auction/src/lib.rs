@@ -1,0 +1,384 @@
+//! # Double auction pallet
+//!
+//! The energy market's order book and its clearing.
+//!
+//! - **Orders.** An approved participant (pallet-prosumer's [`ParticipantRegistry`]) places a
+//!   bid or an offer for a future delivery period: energy in Wh and a limit price per kWh.
+//!   A bid holds its worst-case cost (`energy × limit`) from the owner's balance. The energy
+//!   of a participant's open bids (offers) for one period may not exceed what its connection
+//!   (generation) capacity moves in a period. Orders are bounded per period and per account.
+//! - **Clearing.** Every block, `on_initialize` clears one book: the earliest delivery period
+//!   whose book changed since it was last cleared. The mechanism is the consortium's choice
+//!   ([`Mechanism`]): a uniform-price double auction with the k-rule, McAfee's trade
+//!   reduction, or the zone market. The logic is `energy_market`'s; losses come from the
+//!   grid of pallet-zone-market ([`ZoneGrid`]). Partly filled orders stay in the book.
+//! - **Settlement.** Each trade moves `cost(delivered, seller_price)` from the buyer's escrow
+//!   to the seller, burns what the buyer pays above that (McAfee's surplus), and releases the
+//!   escrow the bid no longer needs. `sold = delivered + lost`, and every price lies between
+//!   the offer's and the bid's limits.
+//! - **Expiry.** When a delivery period begins, its book closes: the orders left are removed
+//!   and their escrow released (one book per block).
+//!
+//! Work in `on_initialize` is bounded (`MaxOrdersPerPeriod` orders per book, one clearing
+//! and one closing per block) and its weight, from the benchmarks, is taken before any
+//! extrinsic. Calls check their origin here and delegate to the `do_*` functions in
+//! `functions.rs` (orders) and `clearing.rs` (clearing, settlement, expiry), which check
+//! everything first and write last.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+pub use pallet::*;
+
+mod clearing;
+mod functions;
+mod impls;
+pub mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use pallet_prosumer::{ParticipantRegistry, PeriodIndex, WattHours};
+pub use pallet_zone_market::ZoneGrid;
+pub use types::*;
+pub use weights::WeightInfo;
+
+extern crate alloc;
+
+/// What the benchmarks need of the runtime: a clock, participants and a grid.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Make the runtime's Unix time `millis` milliseconds.
+	fn set_unix_time_ms(millis: u64);
+	/// Make `who` an approved participant in `zone` with the largest capacities.
+	fn approved_participant(who: &AccountId, zone: u32);
+	/// Put a valid grid of `zones` zones in force, all within trading distance.
+	fn set_grid(zones: u32);
+}
+
+#[polkadot_sdk::frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use energy_market::Price;
+	use polkadot_sdk::{
+		frame_support::{pallet_prelude::*, traits::fungible::MutateHold, traits::UnixTime},
+		frame_system::pallet_prelude::*,
+	};
+
+	/// The balance type of [`Config::Currency`].
+	pub type BalanceOf<T> = <<T as Config>::Currency as polkadot_sdk::frame_support::traits::fungible::Inspect<
+		<T as polkadot_sdk::frame_system::Config>::AccountId,
+	>>::Balance;
+	/// An order of this runtime.
+	pub type OrderOf<T> = Order<<T as polkadot_sdk::frame_system::Config>::AccountId, BalanceOf<T>>;
+	/// The orders of one delivery period.
+	pub type BookOf<T> = BoundedVec<OrderId, <T as Config>::MaxOrdersPerPeriod>;
+	/// Delivery periods, earliest first.
+	pub type PeriodsOf<T> = BoundedVec<PeriodIndex, <T as Config>::MaxOpenBooks>;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Why funds are held.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The worst-case cost of an open bid.
+		BidEscrow,
+	}
+
+	/// Configuration of the pallet.
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency bids escrow and trades are paid in.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The runtime's hold reasons.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Who may change the mechanism: the market operator (the consortium in our runtime).
+		type OperatorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The participant registry: who may trade, in what zone, with what capacities.
+		type Participants: ParticipantRegistry<Self::AccountId>;
+		/// The grid: zones, distances, line capacity and losses.
+		type Grid: ZoneGrid;
+		/// The chain's clock, which says what delivery period it is.
+		type UnixTime: UnixTime;
+		/// Length of a delivery period, seconds (the same as pallet-prosumer's).
+		#[pallet::constant]
+		type PeriodSeconds: Get<u32>;
+		/// How many delivery periods ahead orders may be placed.
+		#[pallet::constant]
+		type MaxPeriodsAhead: Get<u32>;
+		/// The most delivery periods with open orders at once (at least `MaxPeriodsAhead`, with
+		/// room for periods that have begun but whose books are not closed yet).
+		#[pallet::constant]
+		type MaxOpenBooks: Get<u32>;
+		/// The most orders in one delivery period's book: the bound on one clearing's work.
+		#[pallet::constant]
+		type MaxOrdersPerPeriod: Get<u32>;
+		/// The most open orders of one account, over all periods.
+		#[pallet::constant]
+		type MaxOpenOrdersPerAccount: Get<u32>;
+		/// Weights of the calls and of the clearing, from the benchmarks.
+		type WeightInfo: WeightInfo;
+		/// Sets up what the benchmarks need.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// The mechanism the next clearing uses.
+	#[pallet::storage]
+	pub type MarketMechanism<T: Config> = StorageValue<_, Mechanism, ValueQuery>;
+
+	/// Open orders by id.
+	#[pallet::storage]
+	pub type Orders<T: Config> = StorageMap<_, Twox64Concat, OrderId, OrderOf<T>, OptionQuery>;
+
+	/// The open orders of each delivery period, in the order they were placed.
+	#[pallet::storage]
+	pub type Books<T: Config> = StorageMap<_, Twox64Concat, PeriodIndex, BookOf<T>, ValueQuery>;
+
+	/// The open orders of each account.
+	#[pallet::storage]
+	pub type OpenOrdersOf<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<OrderId, T::MaxOpenOrdersPerAccount>,
+		ValueQuery,
+	>;
+
+	/// Delivery periods that have a book, earliest first.
+	#[pallet::storage]
+	pub type OpenBooks<T: Config> = StorageValue<_, PeriodsOf<T>, ValueQuery>;
+
+	/// Delivery periods whose book changed since it was last cleared, earliest first.
+	#[pallet::storage]
+	pub type PendingClearing<T: Config> = StorageValue<_, PeriodsOf<T>, ValueQuery>;
+
+	/// The id the next order gets.
+	#[pallet::storage]
+	pub type NextOrderId<T: Config> = StorageValue<_, OrderId, ValueQuery>;
+
+	/// Events of the pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A participant placed an order.
+		OrderPlaced {
+			/// The new order's id.
+			order: OrderId,
+			/// Its owner.
+			owner: T::AccountId,
+			/// Bid or offer.
+			side: Side,
+			/// The delivery period.
+			period: PeriodIndex,
+			/// Energy asked for or offered, Wh.
+			energy_wh: WattHours,
+			/// Limit price per kWh.
+			price_per_kwh: Price,
+			/// Funds held (bids only).
+			escrow: BalanceOf<T>,
+		},
+		/// An owner cancelled its order; a bid's escrow was released.
+		OrderCancelled {
+			/// The order.
+			order: OrderId,
+			/// Its owner.
+			owner: T::AccountId,
+			/// Energy that had not traded, Wh.
+			remaining_wh: WattHours,
+			/// Escrow released.
+			released: BalanceOf<T>,
+		},
+		/// A bid and an offer traded, and the trade was settled.
+		Traded {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// The bid.
+			bid: OrderId,
+			/// The offer.
+			offer: OrderId,
+			/// The bid's owner.
+			buyer: T::AccountId,
+			/// The offer's owner.
+			seller: T::AccountId,
+			/// Energy the seller injects, Wh: `delivered + lost`.
+			sold_wh: WattHours,
+			/// Energy that reaches the buyer, Wh.
+			delivered_wh: WattHours,
+			/// Energy lost on the line, Wh.
+			lost_wh: WattHours,
+			/// What the buyer paid per delivered kWh.
+			buyer_price: Price,
+			/// What the seller received per delivered kWh.
+			seller_price: Price,
+			/// What the buyer paid.
+			paid: BalanceOf<T>,
+			/// What the seller received (less than `paid` only under McAfee's reduction;
+			/// the difference is burned).
+			received: BalanceOf<T>,
+		},
+		/// A delivery period's book was cleared.
+		BookCleared {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// The mechanism used.
+			mechanism: Mechanism,
+			/// Orders that took part.
+			orders: u32,
+			/// Trades made.
+			trades: u32,
+			/// Energy sold, Wh.
+			sold_wh: WattHours,
+			/// Energy lost on the lines, Wh.
+			lost_wh: WattHours,
+		},
+		/// A book could not be cleared; nothing changed. Its orders stay open.
+		ClearingFailed {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// Why: the pallet's `InvalidBook` or `Overflow` when the market logic refused the
+			/// book, otherwise the error settlement met.
+			error: DispatchError,
+		},
+		/// A delivery period began: its book closed, its orders were removed and their
+		/// escrow released.
+		BookClosed {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// Orders that expired with energy left.
+			expired: u32,
+			/// Escrow released to their owners.
+			released: BalanceOf<T>,
+		},
+		/// The operator changed the mechanism; every open book will be cleared with it.
+		MechanismSet {
+			/// The mechanism in force.
+			mechanism: Mechanism,
+		},
+	}
+
+	/// Errors of the pallet.
+	#[pallet::error]
+	#[derive(PartialEq)]
+	pub enum Error<T> {
+		/// The caller is not an approved participant.
+		NotApproved,
+		/// An order for no energy.
+		ZeroEnergy,
+		/// The delivery period has begun (or passed): its book is closed.
+		DeliveryPeriodClosed,
+		/// The delivery period is more than `MaxPeriodsAhead` periods away.
+		DeliveryPeriodTooFar,
+		/// The owner's open bids (offers) for the period would exceed what its connection
+		/// (generation) capacity moves in a period.
+		ExceedsCapacity,
+		/// The participant's zone is not in the grid.
+		ZoneNotInGrid,
+		/// The period's book holds `MaxOrdersPerPeriod` orders.
+		BookFull,
+		/// The account has `MaxOpenOrdersPerAccount` open orders.
+		TooManyOpenOrders,
+		/// `MaxOpenBooks` periods already have books.
+		TooManyOpenBooks,
+		/// The account cannot afford the bid's escrow.
+		InsufficientBalanceForEscrow,
+		/// No open order has this id.
+		UnknownOrder,
+		/// The order belongs to someone else.
+		NotOwner,
+		/// The mechanism's `k` is above 1 000 000 ppm.
+		InvalidMechanism,
+		/// The zone market needs a grid, and there is none.
+		NoGrid,
+		/// An amount does not fit the balance type, or a book is outside the supported range.
+		Overflow,
+		/// The market logic refused the book (defensive: placing orders prevents it).
+		InvalidBook,
+		/// Moving funds failed during settlement (defensive: escrow covers every trade).
+		SettlementFailed,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Close the earliest book whose delivery period has begun, then clear the earliest
+		/// book that changed. Returns the weight of what was done, from the benchmarks.
+		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
+			Self::do_on_initialize()
+		}
+
+		fn integrity_test() {
+			assert!(T::PeriodSeconds::get() > 0, "a delivery period lasts at least a second");
+			assert!(T::MaxPeriodsAhead::get() > 0, "orders may be placed at least a period ahead");
+			assert!(
+				T::MaxOpenBooks::get() > T::MaxPeriodsAhead::get(),
+				"every period orders may be placed for can have a book, with room for one closing"
+			);
+			assert!(T::MaxOrdersPerPeriod::get() > 1, "a book holds at least a bid and an offer");
+			assert!(T::MaxOpenOrdersPerAccount::get() > 0, "an account may have an open order");
+			assert!(MarketMechanism::<T>::get().is_valid(), "the default mechanism is valid");
+			let worst = Self::worst_case_block_weight();
+			let max_block = T::BlockWeights::get().max_block;
+			assert!(
+				worst.all_lte(max_block / 2),
+				"a full clearing and closing ({worst}) must fit in half a block ({max_block})"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(
+			_: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Place a bid or offer for `period`: `energy_wh` at a limit of `price_per_kwh`. A bid
+		/// holds `energy_wh × price_per_kwh / 1000` from the caller until it trades, expires
+		/// or is cancelled. The book is cleared from the next block on.
+		///
+		/// Origin: signed by an approved participant. Emits `OrderPlaced`.
+		/// Weight: `place_order`, benchmarked with the caller's and the book's lists full.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::place_order())]
+		pub fn place_order(
+			origin: OriginFor<T>,
+			side: Side,
+			period: PeriodIndex,
+			energy_wh: WattHours,
+			price_per_kwh: Price,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_place_order(who, side, period, energy_wh, price_per_kwh)
+		}
+
+		/// Cancel an open order (what is left of it), releasing a bid's escrow.
+		///
+		/// Origin: signed by the order's owner. Emits `OrderCancelled`.
+		/// Weight: `cancel_order`, benchmarked with the order last in a full book.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::cancel_order())]
+		pub fn cancel_order(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel_order(who, order)
+		}
+
+		/// Choose how books are cleared, from the next clearing on; every open book is cleared
+		/// again with it.
+		///
+		/// Origin: the operator. Emits `MechanismSet`. Weight: `set_mechanism`, benchmarked.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_mechanism())]
+		pub fn set_mechanism(origin: OriginFor<T>, mechanism: Mechanism) -> DispatchResult {
+			T::OperatorOrigin::ensure_origin(origin)?;
+			Self::do_set_mechanism(mechanism)
+		}
+	}
+}

@@ -1,0 +1,218 @@
+//! Clearing in `on_initialize`, settlement, and closing books when delivery begins.
+
+use crate::{mock::*, *};
+use polkadot_sdk::frame_support::{
+	assert_ok,
+	traits::Get,
+	weights::RuntimeDbWeight,
+};
+
+fn place(who: u64, side: Side, period: PeriodIndex, energy_wh: u64, price: u64) {
+	assert_ok!(DoubleAuction::place_order(
+		RuntimeOrigin::signed(who),
+		side,
+		period,
+		energy_wh,
+		price
+	));
+}
+
+#[test]
+fn the_next_block_clears_at_a_uniform_price_and_settles() {
+	run(|| {
+		place(BOB, Side::Bid, NOW + 1, 1_000, 400); // 0
+		place(DAVE, Side::Bid, NOW + 1, 1_000, 300); // 1
+		place(CHARLIE, Side::Offer, NOW + 1, 1_500, 200); // 2
+		assert!(trades().is_empty(), "nothing clears before the next block");
+		next_block();
+		// Bob's bid takes 1 kWh, Dave's the remaining 0.5 kWh. The marginal bid is 300 and
+		// the marginal offer 200: with k = ½ the price is 250.
+		assert_eq!(
+			trades(),
+			vec![(0, 2, 1_000, 1_000, 0, 250, 250), (1, 2, 500, 500, 0, 250, 250)]
+		);
+		assert_eq!((free(BOB), escrow(BOB)), (FUNDS - 250, 0));
+		// Dave paid 125 and keeps 0.5 kWh at 300 (150) in escrow.
+		assert_eq!((free(DAVE), escrow(DAVE)), (FUNDS - 125 - 150, 150));
+		assert_eq!(free(CHARLIE), FUNDS + 375);
+		assert!(!Orders::<Test>::contains_key(0) && !Orders::<Test>::contains_key(2));
+		assert_eq!(Orders::<Test>::get(1).map(|o| (o.remaining_wh, o.escrow)), Some((500, 150)));
+		assert_eq!(Books::<Test>::get(NOW + 1).to_vec(), vec![1]);
+		assert!(PendingClearing::<Test>::get().is_empty());
+		assert_eq!(
+			events().last(),
+			Some(&Event::BookCleared {
+				period: NOW + 1,
+				mechanism: Mechanism::default(),
+				orders: 3,
+				trades: 2,
+				sold_wh: 1_500,
+				lost_wh: 0
+			})
+		);
+		// An unchanged book is not cleared again.
+		let before = events().len();
+		next_block();
+		assert_eq!(events().len(), before);
+	});
+}
+
+#[test]
+fn books_clear_one_per_block_earliest_first() {
+	run(|| {
+		place(BOB, Side::Bid, NOW + 2, 1_000, 300);
+		place(ALICE, Side::Offer, NOW + 2, 1_000, 100);
+		place(DAVE, Side::Bid, NOW + 1, 1_000, 300);
+		place(CHARLIE, Side::Offer, NOW + 1, 1_000, 100);
+		next_block();
+		assert_eq!(trades(), vec![(2, 3, 1_000, 1_000, 0, 200, 200)]);
+		next_block();
+		assert_eq!(trades().len(), 2);
+		assert!(Orders::<Test>::iter().next().is_none());
+		assert!(OpenBooks::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn losses_are_deducted_from_what_the_buyer_receives_and_pays_for() {
+	run(|| {
+		set_grid(Some(weak_feeder()));
+		place(DAVE, Side::Bid, NOW + 1, 1_000, 300); // zone 1
+		place(CHARLIE, Side::Offer, NOW + 1, 1_000, 100); // zone 2, 500 m away
+		next_block();
+		// 1 kWh over 500 m of 16 mm² aluminium at 400 V in 15 minutes: 4 kW, 5.77 A per
+		// phase, 0.881 Ω, 88.1 W lost for a quarter hour: 22.0 Wh.
+		assert_eq!(trades(), vec![(0, 1, 1_000, 978, 22, 200, 200)]);
+		// Dave pays for the 978 Wh delivered: 195.6, rounded down.
+		assert_eq!((free(DAVE), escrow(DAVE)), (FUNDS - 195, 0));
+		assert_eq!(free(CHARLIE), FUNDS + 195);
+		let sold_is_delivered_plus_lost = trades().iter().all(|t| t.2 == t.3 + t.4);
+		assert!(sold_is_delivered_plus_lost);
+	});
+}
+
+#[test]
+fn the_zone_market_respects_distance_and_line_capacity_at_the_offer_price() {
+	run(|| {
+		set_grid(Some(feeder()));
+		assert_ok!(DoubleAuction::set_mechanism(RuntimeOrigin::root(), Mechanism::ZoneMarket));
+		place(BOB, Side::Bid, NOW + 1, 1_000, 400); // 0: zone 0, 4 km from Charlie
+		place(DAVE, Side::Bid, NOW + 1, 2_000, 300); // 1: zone 1, 2 km from Charlie
+		place(CHARLIE, Side::Offer, NOW + 1, 5_000, 100); // 2: zone 2
+		next_block();
+		// Bob is out of reach; Dave gets what the 1.5 kWh line carries, at the offer's price.
+		assert_eq!(trades(), vec![(1, 2, 1_500, 1_500, 0, 100, 100)]);
+		assert_eq!(free(CHARLIE), FUNDS + 150);
+		assert_eq!(Orders::<Test>::get(1).map(|o| o.remaining_wh), Some(500));
+		assert_eq!(Orders::<Test>::get(0).map(|o| o.remaining_wh), Some(1_000));
+		assert_eq!(Orders::<Test>::get(2).map(|o| o.remaining_wh), Some(3_500));
+	});
+}
+
+#[test]
+fn mcafee_drops_the_marginal_trade_and_burns_the_spread() {
+	run(|| {
+		place(BOB, Side::Bid, NOW + 1, 1_000, 400); // 0
+		place(DAVE, Side::Bid, NOW + 1, 1_000, 300); // 1
+		place(ALICE, Side::Offer, NOW + 1, 1_000, 100); // 2
+		place(CHARLIE, Side::Offer, NOW + 1, 1_000, 200); // 3
+		assert_ok!(DoubleAuction::set_mechanism(RuntimeOrigin::root(), Mechanism::McAfee));
+		let issuance = Balances::total_issuance();
+		next_block();
+		// No order is left out to price at, so the marginal pair (Dave, Charlie) is dropped:
+		// Bob pays Dave's 300, Alice receives Charlie's 200.
+		assert_eq!(trades(), vec![(0, 2, 1_000, 1_000, 0, 300, 200)]);
+		assert_eq!((free(BOB), escrow(BOB)), (FUNDS - 300, 0));
+		assert_eq!(free(ALICE), FUNDS + 200);
+		assert_eq!(Balances::total_issuance(), issuance - 100);
+		assert!(Orders::<Test>::contains_key(1) && Orders::<Test>::contains_key(3));
+	});
+}
+
+#[test]
+fn a_prosumer_matched_with_itself_pays_itself() {
+	run(|| {
+		place(ALICE, Side::Bid, NOW + 1, 1_000, 300);
+		place(ALICE, Side::Offer, NOW + 1, 1_000, 100);
+		next_block();
+		assert_eq!(trades(), vec![(0, 1, 1_000, 1_000, 0, 200, 200)]);
+		assert_eq!((free(ALICE), escrow(ALICE)), (FUNDS, 0));
+	});
+}
+
+#[test]
+fn orders_in_zones_the_grid_lacks_are_left_out() {
+	run(|| {
+		place(BOB, Side::Bid, NOW + 1, 1_000, 300);
+		place(CHARLIE, Side::Offer, NOW + 1, 1_000, 100); // zone 2
+		// A two-zone grid, set after the orders were placed.
+		set_grid(Some(
+			energy_market::zone::Grid::from_matrix(
+				&[vec![0, 100], vec![100, 0]],
+				1_000,
+				10_000,
+				energy_market::losses::LineParameters::MEDIUM_VOLTAGE_ALUMINIUM,
+			)
+			.unwrap(),
+		));
+		next_block();
+		assert!(trades().is_empty());
+		assert!(matches!(events().last(), Some(Event::BookCleared { orders: 2, trades: 0, .. })));
+		assert_eq!(Orders::<Test>::iter().count(), 2);
+	});
+}
+
+#[test]
+fn a_book_that_cannot_clear_changes_nothing() {
+	run(|| {
+		set_grid(Some(feeder()));
+		assert_ok!(DoubleAuction::set_mechanism(RuntimeOrigin::root(), Mechanism::ZoneMarket));
+		place(DAVE, Side::Bid, NOW + 1, 1_000, 300);
+		place(CHARLIE, Side::Offer, NOW + 1, 1_000, 100);
+		// The grid disappears under the zone market.
+		set_grid(None);
+		next_block();
+		assert!(trades().is_empty());
+		assert_eq!(
+			events().last(),
+			Some(&Event::ClearingFailed { period: NOW + 1, error: Error::<Test>::NoGrid.into() })
+		);
+		assert_eq!(escrow(DAVE), 300);
+		assert_eq!(Orders::<Test>::iter().count(), 2);
+	});
+}
+
+#[test]
+fn a_book_closes_when_its_delivery_period_begins() {
+	run(|| {
+		place(BOB, Side::Bid, NOW + 1, 1_000, 300);
+		place(DAVE, Side::Bid, NOW + 1, 500, 300);
+		place(DAVE, Side::Bid, NOW + 2, 500, 300);
+		next_block();
+		assert_eq!(escrow(BOB), 300);
+		set_period(NOW + 1);
+		next_block();
+		assert_eq!((free(BOB), escrow(BOB)), (FUNDS, 0));
+		assert_eq!(escrow(DAVE), 150);
+		assert!(events()
+			.contains(&Event::BookClosed { period: NOW + 1, expired: 2, released: 450 }));
+		assert!(!Books::<Test>::contains_key(NOW + 1));
+		assert_eq!(OpenBooks::<Test>::get().to_vec(), vec![NOW + 2]);
+		assert_eq!(OpenOrdersOf::<Test>::get(DAVE).len(), 1);
+		assert!(OpenOrdersOf::<Test>::get(BOB).is_empty());
+	});
+}
+
+#[test]
+fn the_clearing_is_charged_by_the_size_of_its_book() {
+	// With the mock's zero weights only the three reads remain; the runtime's test checks
+	// the benchmarked figures.
+	run(|| {
+		let idle = next_block();
+		let db = <<Test as polkadot_sdk::frame_system::Config>::DbWeight as Get<
+			RuntimeDbWeight,
+		>>::get();
+		assert_eq!(idle, db.reads(3));
+		assert_eq!(DoubleAuction::clearing_weight(5, 9), DoubleAuction::clearing_weight(10, 0));
+	});
+}

@@ -1,0 +1,5 @@
+//! Unit tests, split by concern. Every test ends by checking the pallet's invariants.
+
+mod clearing;
+mod mechanism;
+mod orders;

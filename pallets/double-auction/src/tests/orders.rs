@@ -1,0 +1,178 @@
+//! Placing and cancelling orders: escrow, capacity, periods, zones and bounds.
+
+use crate::{mock::*, *};
+use pallet_prosumer::{ParticipantActivity, Role};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, dispatch::DispatchResult},
+	sp_runtime::DispatchError,
+};
+
+fn place(who: u64, side: Side, period: PeriodIndex, energy_wh: u64, price: u64) -> DispatchResult {
+	DoubleAuction::place_order(RuntimeOrigin::signed(who), side, period, energy_wh, price)
+}
+
+#[test]
+fn a_bid_holds_its_worst_case_cost() {
+	run(|| {
+		assert_ok!(place(BOB, Side::Bid, NOW + 1, 2_000, 300));
+		// 2 kWh at 300 per kWh.
+		assert_eq!(escrow(BOB), 600);
+		assert_eq!(free(BOB), FUNDS - 600);
+		let order = Orders::<Test>::get(0).unwrap();
+		assert_eq!((order.remaining_wh, order.escrow, order.zone), (2_000, 600, 0));
+		assert_eq!(Books::<Test>::get(NOW + 1).to_vec(), vec![0]);
+		assert_eq!(OpenOrdersOf::<Test>::get(BOB).to_vec(), vec![0]);
+		assert_eq!(OpenBooks::<Test>::get().to_vec(), vec![NOW + 1]);
+		assert_eq!(PendingClearing::<Test>::get().to_vec(), vec![NOW + 1]);
+		assert_eq!(
+			events(),
+			vec![Event::OrderPlaced {
+				order: 0,
+				owner: BOB,
+				side: Side::Bid,
+				period: NOW + 1,
+				energy_wh: 2_000,
+				price_per_kwh: 300,
+				escrow: 600
+			}]
+		);
+	});
+}
+
+#[test]
+fn an_offer_holds_nothing_and_is_bounded_by_generation_capacity() {
+	run(|| {
+		// Alice's 4 kW make 1 kWh in a quarter hour.
+		assert_ok!(place(ALICE, Side::Offer, NOW + 1, 600, 100));
+		assert_eq!(escrow(ALICE), 0);
+		assert_noop!(place(ALICE, Side::Offer, NOW + 1, 401, 100), Error::<Test>::ExceedsCapacity);
+		assert_ok!(place(ALICE, Side::Offer, NOW + 1, 400, 100));
+		// Another period has its own capacity.
+		assert_ok!(place(ALICE, Side::Offer, NOW + 2, 1_000, 100));
+	});
+}
+
+#[test]
+fn bids_are_bounded_by_connection_capacity_and_roles_follow() {
+	run(|| {
+		// Bob's 8 kW connection imports 2 kWh in a quarter hour.
+		assert_noop!(place(BOB, Side::Bid, NOW + 1, 2_001, 1), Error::<Test>::ExceedsCapacity);
+		// A consumer has nothing to sell; a producer without a connection cannot buy.
+		assert_noop!(place(BOB, Side::Offer, NOW + 1, 1, 1), Error::<Test>::ExceedsCapacity);
+		assert_noop!(place(CHARLIE, Side::Bid, NOW + 1, 1, 1), Error::<Test>::ExceedsCapacity);
+	});
+}
+
+#[test]
+fn only_approved_participants_trade() {
+	run(|| {
+		assert_noop!(place(EVE, Side::Bid, NOW + 1, 100, 100), Error::<Test>::NotApproved);
+		assert_noop!(place(77, Side::Bid, NOW + 1, 100, 100), Error::<Test>::NotApproved);
+		assert_noop!(
+			DoubleAuction::place_order(RuntimeOrigin::root(), Side::Bid, NOW + 1, 100, 100),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn orders_are_for_a_future_period_within_reach() {
+	run(|| {
+		assert_noop!(place(BOB, Side::Bid, NOW, 100, 100), Error::<Test>::DeliveryPeriodClosed);
+		assert_noop!(place(BOB, Side::Bid, NOW - 1, 100, 100), Error::<Test>::DeliveryPeriodClosed);
+		assert_noop!(
+			place(BOB, Side::Bid, NOW + AHEAD + 1, 100, 100),
+			Error::<Test>::DeliveryPeriodTooFar
+		);
+		assert_ok!(place(BOB, Side::Bid, NOW + AHEAD, 100, 100));
+		assert_noop!(place(BOB, Side::Bid, NOW + 1, 0, 100), Error::<Test>::ZeroEnergy);
+	});
+}
+
+#[test]
+fn a_bid_needs_funds_for_its_escrow() {
+	run(|| {
+		// 1 kWh at 300 costs 300; the pauper has 10.
+		assert_noop!(
+			place(PAUPER, Side::Bid, NOW + 1, 1_000, 300),
+			Error::<Test>::InsufficientBalanceForEscrow
+		);
+		// A bid whose cost does not fit the balance type is refused, not wrapped.
+		assert_noop!(
+			place(BOB, Side::Bid, NOW + 1, 2_000, u64::MAX),
+			Error::<Test>::Overflow
+		);
+	});
+}
+
+#[test]
+fn books_accounts_and_periods_are_bounded() {
+	run(|| {
+		for _ in 0..MAX_OWN {
+			assert_ok!(place(ALICE, Side::Bid, NOW + 1, 10, 1));
+		}
+		assert_noop!(place(ALICE, Side::Bid, NOW + 1, 10, 1), Error::<Test>::TooManyOpenOrders);
+		for _ in 0..MAX_ORDERS - MAX_OWN {
+			assert_ok!(place(BOB, Side::Bid, NOW + 1, 10, 1));
+		}
+		assert_noop!(place(DAVE, Side::Bid, NOW + 1, 10, 1), Error::<Test>::BookFull);
+	});
+}
+
+#[test]
+fn open_books_are_bounded_while_begun_periods_wait_to_close() {
+	run(|| {
+		let traders = [ALICE, BOB, DAVE];
+		// Without blocks, no book closes while the clock moves on.
+		for (i, period) in (NOW + 1..=NOW + 6).enumerate() {
+			set_period(period - 1);
+			assert_ok!(place(traders[i % 3], Side::Bid, period, 10, 1));
+		}
+		set_period(NOW + 6);
+		assert_noop!(place(BOB, Side::Bid, NOW + 7, 10, 1), Error::<Test>::TooManyOpenBooks);
+	});
+}
+
+#[test]
+fn a_grid_admits_only_its_zones() {
+	run(|| {
+		set_participant(42, Role::Consumer, 5, 0, 8_000, true);
+		let _ = <Balances as polkadot_sdk::frame_support::traits::fungible::Mutate<u64>>::set_balance(
+			&42, FUNDS,
+		);
+		// Without a grid, zones are not checked.
+		assert_ok!(place(42, Side::Bid, NOW + 1, 100, 100));
+		set_grid(Some(feeder()));
+		assert_noop!(place(42, Side::Bid, NOW + 1, 100, 100), Error::<Test>::ZoneNotInGrid);
+		assert_ok!(place(DAVE, Side::Bid, NOW + 1, 100, 100));
+	});
+}
+
+#[test]
+fn cancelling_releases_the_escrow_and_empties_the_book() {
+	run(|| {
+		assert_ok!(place(BOB, Side::Bid, NOW + 1, 1_000, 300));
+		assert!(<DoubleAuction as ParticipantActivity<u64>>::has_open_orders(&BOB));
+		assert_noop!(
+			DoubleAuction::cancel_order(RuntimeOrigin::signed(ALICE), 0),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			DoubleAuction::cancel_order(RuntimeOrigin::signed(BOB), 1),
+			Error::<Test>::UnknownOrder
+		);
+		assert_ok!(DoubleAuction::cancel_order(RuntimeOrigin::signed(BOB), 0));
+		assert_eq!((escrow(BOB), free(BOB)), (0, FUNDS));
+		assert!(!<DoubleAuction as ParticipantActivity<u64>>::has_open_orders(&BOB));
+		assert!(!Books::<Test>::contains_key(NOW + 1));
+		assert!(OpenBooks::<Test>::get().is_empty());
+		assert!(PendingClearing::<Test>::get().is_empty());
+		assert_eq!(
+			events().last(),
+			Some(&Event::OrderCancelled { order: 0, owner: BOB, remaining_wh: 1_000, released: 300 })
+		);
+		// Ids are not reused.
+		assert_ok!(place(BOB, Side::Bid, NOW + 1, 1_000, 300));
+		assert!(Orders::<Test>::contains_key(1));
+	});
+}
