@@ -116,8 +116,9 @@ impl<T: Config> Pallet<T> {
 			})
 			.collect();
 		let trades = match mechanism {
-			Mechanism::UniformPrice { k_ppm } =>
-				clear_uniform(&book, k_ppm, grid).map(|clearing| clearing.trades),
+			Mechanism::UniformPrice { k_ppm } => {
+				clear_uniform(&book, k_ppm, grid).map(|clearing| clearing.trades)
+			},
 			Mechanism::McAfee => clear_mcafee(&book, grid).map(|clearing| clearing.trades),
 			Mechanism::ZoneMarket => match grid {
 				Some(grid) => clear_zone_market(&book, grid),
@@ -174,8 +175,8 @@ impl<T: Config> Pallet<T> {
 		for trade in trades {
 			let bid = open.get(&trade.bid).cloned().ok_or(Error::<T>::InvalidBook)?;
 			let offer = open.get(&trade.offer).cloned().ok_or(Error::<T>::InvalidBook)?;
-			let paid = BalanceOf::<T>::try_from(trade.buyer_pays)
-				.map_err(|_| Error::<T>::Overflow)?;
+			let paid =
+				BalanceOf::<T>::try_from(trade.buyer_pays).map_err(|_| Error::<T>::Overflow)?;
 			let received = BalanceOf::<T>::try_from(trade.seller_receives)
 				.map_err(|_| Error::<T>::Overflow)?;
 			let surplus = paid.checked_sub(&received).ok_or(Error::<T>::SettlementFailed)?;

@@ -197,11 +197,12 @@ impl<T: Config> Pallet<T> {
 		if amount.is_zero() {
 			return Ok(amount);
 		}
-		T::Currency::release(&HoldReason::BidEscrow.into(), who, amount, Precision::Exact)
-			.map_err(|error| {
+		T::Currency::release(&HoldReason::BidEscrow.into(), who, amount, Precision::Exact).map_err(
+			|error| {
 				defensive!("an open bid's escrow is held");
 				error
-			})
+			},
+		)
 	}
 
 	pub(crate) fn do_set_mechanism(mechanism: Mechanism) -> DispatchResult {
@@ -266,10 +267,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(listed == orders, "every order is in exactly one owner's list");
 		let open = OpenBooks::<T>::get();
 		ensure!(open.windows(2).all(|w| w[0] < w[1]), "open books are sorted");
-		ensure!(
-			open.iter().all(|period| Books::<T>::contains_key(period)),
-			"a listed book exists"
-		);
+		ensure!(open.iter().all(|period| Books::<T>::contains_key(period)), "a listed book exists");
 		let pending = PendingClearing::<T>::get();
 		ensure!(pending.windows(2).all(|w| w[0] < w[1]), "pending books are sorted");
 		ensure!(

@@ -57,8 +57,9 @@ pub trait BenchmarkHelper<AccountId> {
 	fn set_unix_time_ms(millis: u64);
 	/// Make `who` an approved participant in `zone` with the largest capacities.
 	fn approved_participant(who: &AccountId, zone: u32);
-	/// Put a valid grid of `zones` zones in force, all within trading distance.
-	fn set_grid(zones: u32);
+	/// Put the largest grid the runtime allows in force, every zone within trading distance
+	/// of every other and no line capacity limit, so that the zone market searches them all.
+	fn set_largest_grid();
 }
 
 #[polkadot_sdk::frame_support::pallet]
@@ -66,14 +67,19 @@ pub mod pallet {
 	use super::*;
 	use energy_market::Price;
 	use polkadot_sdk::{
-		frame_support::{pallet_prelude::*, traits::fungible::MutateHold, traits::UnixTime},
+		frame_support::{
+			pallet_prelude::*,
+			traits::fungible::{Mutate, MutateHold},
+			traits::UnixTime,
+		},
 		frame_system::pallet_prelude::*,
 	};
 
 	/// The balance type of [`Config::Currency`].
-	pub type BalanceOf<T> = <<T as Config>::Currency as polkadot_sdk::frame_support::traits::fungible::Inspect<
-		<T as polkadot_sdk::frame_system::Config>::AccountId,
-	>>::Balance;
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as polkadot_sdk::frame_support::traits::fungible::Inspect<
+			<T as polkadot_sdk::frame_system::Config>::AccountId,
+		>>::Balance;
 	/// An order of this runtime.
 	pub type OrderOf<T> = Order<<T as polkadot_sdk::frame_system::Config>::AccountId, BalanceOf<T>>;
 	/// The orders of one delivery period.
@@ -95,7 +101,8 @@ pub mod pallet {
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The currency bids escrow and trades are paid in.
-		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 		/// The runtime's hold reasons.
 		type RuntimeHoldReason: From<HoldReason>;
 		/// Who may change the mechanism: the market operator (the consortium in our runtime).

@@ -108,7 +108,14 @@ impl ZoneGrid for MockGrid {
 }
 
 /// Declare a participant.
-pub fn set_participant(who: u64, role: Role, zone: u32, generation_w: u32, connection_w: u32, approved: bool) {
+pub fn set_participant(
+	who: u64,
+	role: Role,
+	zone: u32,
+	generation_w: u32,
+	connection_w: u32,
+	approved: bool,
+) {
 	let profile = Profile {
 		role,
 		zone,
@@ -160,8 +167,8 @@ impl crate::BenchmarkHelper<u64> for () {
 	fn approved_participant(who: &u64, zone: u32) {
 		set_participant(*who, Role::Prosumer, zone, 100_000_000, 100_000_000, true);
 	}
-	fn set_grid(zones: u32) {
-		let n = zones as usize;
+	fn set_largest_grid() {
+		let n = 8;
 		let rows: Vec<Vec<u32>> = (0..n).map(|_| vec![100; n]).collect();
 		set_grid(Some(
 			Grid::from_matrix(&rows, 1_000, u64::MAX, LineParameters::MEDIUM_VOLTAGE_ALUMINIUM)
@@ -186,7 +193,6 @@ impl pallet_double_auction::Config for Test {
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ();
 }
-
 
 /// Move the clock into `period` (its first second).
 pub fn set_period(period: PeriodIndex) {
@@ -260,7 +266,14 @@ pub fn trades() -> Vec<(OrderId, OrderId, u64, u64, u64, u64, u64)> {
 		.into_iter()
 		.filter_map(|event| match event {
 			Event::Traded {
-				bid, offer, sold_wh, delivered_wh, lost_wh, buyer_price, seller_price, ..
+				bid,
+				offer,
+				sold_wh,
+				delivered_wh,
+				lost_wh,
+				buyer_price,
+				seller_price,
+				..
 			} => Some((bid, offer, sold_wh, delivered_wh, lost_wh, buyer_price, seller_price)),
 			_ => None,
 		})

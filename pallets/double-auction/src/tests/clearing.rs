@@ -1,11 +1,7 @@
 //! Clearing in `on_initialize`, settlement, and closing books when delivery begins.
 
 use crate::{mock::*, *};
-use polkadot_sdk::frame_support::{
-	assert_ok,
-	traits::Get,
-	weights::RuntimeDbWeight,
-};
+use polkadot_sdk::frame_support::{assert_ok, traits::Get, weights::RuntimeDbWeight};
 
 fn place(who: u64, side: Side, period: PeriodIndex, energy_wh: u64, price: u64) {
 	assert_ok!(DoubleAuction::place_order(
@@ -145,7 +141,7 @@ fn orders_in_zones_the_grid_lacks_are_left_out() {
 	run(|| {
 		place(BOB, Side::Bid, NOW + 1, 1_000, 300);
 		place(CHARLIE, Side::Offer, NOW + 1, 1_000, 100); // zone 2
-		// A two-zone grid, set after the orders were placed.
+													// A two-zone grid, set after the orders were placed.
 		set_grid(Some(
 			energy_market::zone::Grid::from_matrix(
 				&[vec![0, 100], vec![100, 0]],
@@ -194,8 +190,11 @@ fn a_book_closes_when_its_delivery_period_begins() {
 		next_block();
 		assert_eq!((free(BOB), escrow(BOB)), (FUNDS, 0));
 		assert_eq!(escrow(DAVE), 150);
-		assert!(events()
-			.contains(&Event::BookClosed { period: NOW + 1, expired: 2, released: 450 }));
+		assert!(events().contains(&Event::BookClosed {
+			period: NOW + 1,
+			expired: 2,
+			released: 450
+		}));
 		assert!(!Books::<Test>::contains_key(NOW + 1));
 		assert_eq!(OpenBooks::<Test>::get().to_vec(), vec![NOW + 2]);
 		assert_eq!(OpenOrdersOf::<Test>::get(DAVE).len(), 1);
@@ -209,9 +208,8 @@ fn the_clearing_is_charged_by_the_size_of_its_book() {
 	// the benchmarked figures.
 	run(|| {
 		let idle = next_block();
-		let db = <<Test as polkadot_sdk::frame_system::Config>::DbWeight as Get<
-			RuntimeDbWeight,
-		>>::get();
+		let db =
+			<<Test as polkadot_sdk::frame_system::Config>::DbWeight as Get<RuntimeDbWeight>>::get();
 		assert_eq!(idle, db.reads(3));
 		assert_eq!(DoubleAuction::clearing_weight(5, 9), DoubleAuction::clearing_weight(10, 0));
 	});

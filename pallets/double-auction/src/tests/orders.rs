@@ -98,10 +98,7 @@ fn a_bid_needs_funds_for_its_escrow() {
 			Error::<Test>::InsufficientBalanceForEscrow
 		);
 		// A bid whose cost does not fit the balance type is refused, not wrapped.
-		assert_noop!(
-			place(BOB, Side::Bid, NOW + 1, 2_000, u64::MAX),
-			Error::<Test>::Overflow
-		);
+		assert_noop!(place(BOB, Side::Bid, NOW + 1, 2_000, u64::MAX), Error::<Test>::Overflow);
 	});
 }
 
@@ -137,9 +134,10 @@ fn open_books_are_bounded_while_begun_periods_wait_to_close() {
 fn a_grid_admits_only_its_zones() {
 	run(|| {
 		set_participant(42, Role::Consumer, 5, 0, 8_000, true);
-		let _ = <Balances as polkadot_sdk::frame_support::traits::fungible::Mutate<u64>>::set_balance(
-			&42, FUNDS,
-		);
+		let _ =
+			<Balances as polkadot_sdk::frame_support::traits::fungible::Mutate<u64>>::set_balance(
+				&42, FUNDS,
+			);
 		// Without a grid, zones are not checked.
 		assert_ok!(place(42, Side::Bid, NOW + 1, 100, 100));
 		set_grid(Some(feeder()));
@@ -169,7 +167,12 @@ fn cancelling_releases_the_escrow_and_empties_the_book() {
 		assert!(PendingClearing::<Test>::get().is_empty());
 		assert_eq!(
 			events().last(),
-			Some(&Event::OrderCancelled { order: 0, owner: BOB, remaining_wh: 1_000, released: 300 })
+			Some(&Event::OrderCancelled {
+				order: 0,
+				owner: BOB,
+				remaining_wh: 1_000,
+				released: 300
+			})
 		);
 		// Ids are not reused.
 		assert_ok!(place(BOB, Side::Bid, NOW + 1, 1_000, 300));
