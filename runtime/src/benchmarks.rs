@@ -17,6 +17,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_membership, ValidatorSet]
 	[pallet_sudo, Sudo]
 	[pallet_prosumer, Prosumer]
+	[pallet_zone_market, ZoneMarket]
+	[pallet_double_auction, DoubleAuction]
 );
 
 impl frame_system_benchmarking::Config for Runtime {}

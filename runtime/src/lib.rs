@@ -90,7 +90,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("energy-consortium"),
 	impl_name: Cow::Borrowed("energy-consortium"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -228,4 +228,12 @@ mod runtime {
 	/// Market participants and their smart meters; meter readings.
 	#[runtime::pallet_index(20)]
 	pub type Prosumer = pallet_prosumer;
+
+	/// The grid as the market sees it: zones, distances, line parameters, trading rules.
+	#[runtime::pallet_index(21)]
+	pub type ZoneMarket = pallet_zone_market;
+
+	/// The order book, cleared every block with the mechanism the consortium chose.
+	#[runtime::pallet_index(22)]
+	pub type DoubleAuction = pallet_double_auction;
 }

@@ -303,3 +303,78 @@ mod meter_readings {
 		});
 	}
 }
+
+mod market {
+	//! The grid, the clearing's weight bound, and orders on the demo chain.
+
+	use super::*;
+	use crate::{DoubleAuction, RuntimeOrigin, Timestamp, ZoneMarket};
+	use pallet_double_auction::{Mechanism, Side};
+	use pallet_zone_market::ZoneGrid;
+	use polkadot_sdk::frame_support::{assert_ok, traits::Hooks};
+
+	#[test]
+	fn both_presets_put_every_demo_participant_on_the_demo_grid() {
+		for preset in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+			genesis_of(preset).execute_with(|| {
+				let grid = <ZoneMarket as ZoneGrid>::grid().expect("a demo grid");
+				assert_eq!(grid.zone_count(), 4);
+				for demo in genesis_config_presets::demo_participants() {
+					assert!(<ZoneMarket as ZoneGrid>::contains(demo.profile.zone));
+				}
+				// Dave (1) and Ferdie (3) are 1 km apart: just within reach.
+				assert_eq!(grid.distance_m(1, 3), Ok(grid.max_distance_m));
+				assert!(grid.distance_m(0, 3).unwrap() > grid.max_distance_m);
+			});
+		}
+	}
+
+	#[test]
+	fn a_full_clearing_and_closing_fit_in_a_quarter_of_a_block() {
+		let worst = DoubleAuction::worst_case_block_weight();
+		let max_block = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
+		println!("worst-case on_initialize: {worst} of {max_block}");
+		assert!(worst.all_lte(max_block / 4), "{worst} against {max_block}");
+		assert!(worst.ref_time() > 0, "the weights are benchmarked, not zero");
+	}
+
+	#[test]
+	fn demo_participants_trade_on_the_demo_chain_in_the_next_block() {
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			frame_system::Pallet::<Runtime>::set_block_number(1);
+			// 2027-01-01T00:00:00Z, in period 1 992 768 of 900 s.
+			Timestamp::set_timestamp(1_798_761_600_000);
+			let period = DoubleAuction::current_period() + 1;
+			let unit = crate::UNIT as u64;
+			let signed = |k: Sr25519Keyring| RuntimeOrigin::signed(k.to_account_id());
+			assert_ok!(DoubleAuction::place_order(
+				signed(Sr25519Keyring::Eve),
+				Side::Bid,
+				period,
+				1_000,
+				unit * 3 / 10
+			));
+			assert_ok!(DoubleAuction::place_order(
+				signed(Sr25519Keyring::Ferdie),
+				Side::Offer,
+				period,
+				1_000,
+				unit / 10
+			));
+			let weight = DoubleAuction::on_initialize(2);
+			assert!(weight.ref_time() > 0);
+			let filled = pallet_double_auction::Orders::<Runtime>::iter().next().is_none();
+			assert!(filled, "both orders filled");
+			assert_eq!(
+				pallet_double_auction::MarketMechanism::<Runtime>::get(),
+				Mechanism::UniformPrice { k_ppm: 500_000 }
+			);
+			use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+			let escrow = crate::Balances::balance_on_hold(
+				&pallet_double_auction::HoldReason::BidEscrow.into(),
+				&Sr25519Keyring::Eve.to_account_id(),
+			);
+			assert_eq!(escrow, 0, "the filled bid holds nothing");
+		});
+	}
+}

@@ -1,7 +1,7 @@
 // Consortium governance on the four-validator `local` network (no sudo): motions of the
 // `Consortium` collective, carried by three of its four members (two thirds), change the
-// validator set and the market's participants and meters, with no restart. A non-member
-// cannot propose. Timings are printed (`# timing:`).
+// validator set, the market's participants and meters, the zone data and the market
+// mechanism, with no restart. A non-member cannot propose. Timings are printed (`# timing:`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
@@ -137,4 +137,68 @@ test('motions approve a participant and bind its meter; its readings count until
 
   await carry(api.tx.prosumer.revokeMeter(newcomer.address));
   await assert.rejects(reading(500).signAndSend(meter), /Custom error: 1/);
+});
+
+test('motions change the zone data and the market mechanism; the next clearing follows them', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [dave, eve, ferdie] = ['//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
+  assert.deepEqual((await api.query.doubleAuction.marketMechanism()).toJSON(), { uniformPrice: { kPpm: 500000 } });
+
+  // A member alone changes nothing.
+  await assert.rejects(
+    submitAndWait(api, api.tx.doubleAuction.setMechanism('ZoneMarket'), members[0]),
+    /BadOrigin/,
+  );
+  await assert.rejects(
+    submitAndWait(api, api.tx.zoneMarket.setDistance(1, 3, 1500), members[0]),
+    /BadOrigin/,
+  );
+
+  // The demo feeder has Dave (zone 1) 1 km from Ferdie (zone 3), within the 1 km trading
+  // distance. A motion lengthens that line to 1.5 km; another switches to the zone market.
+  const since = Date.now();
+  await carry(api.tx.zoneMarket.setDistance(1, 3, 1500));
+  await carry(api.tx.doubleAuction.setMechanism('ZoneMarket'));
+  console.log(`# timing: two market motions carried in ${((Date.now() - since) / 1000).toFixed(1)} s`);
+  assert.equal((await api.query.zoneMarket.distances())[3][1].toNumber(), 1500);
+  assert.equal((await api.query.doubleAuction.marketMechanism()).toString(), 'ZoneMarket');
+
+  const cleared = [];
+  const unsub = await api.query.system.events((records) => {
+    for (const { event } of records) {
+      if (event.section === 'doubleAuction' && ['Traded', 'BookCleared'].includes(event.method)) {
+        cleared.push({ method: event.method, data: event.data.toJSON() });
+      }
+    }
+  });
+  const periodSeconds = api.consts.doubleAuction.periodSeconds.toNumber();
+  const period = Math.floor((await api.query.timestamp.now()).toNumber() / 1000 / periodSeconds) + 2;
+  const perKwh = (fraction) => BigInt(Math.round(fraction * 1000)) * UNIT / 1000n;
+  // Dave would pay the most, but Ferdie is now out of his reach; Eve (zone 2) is 500 m away.
+  await Promise.all([
+    submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', period, 1000, perKwh(0.40)), dave),
+    submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', period, 1000, perKwh(0.30)), eve),
+    submitAndWait(api, api.tx.doubleAuction.placeOrder('Offer', period, 2000, perKwh(0.10)), ferdie),
+  ]);
+  await waitFor('the book to be cleared with all three orders', async () =>
+    cleared.some((e) => e.method === 'BookCleared' && e.data[0] === period && e.data[2] === 3), 60000, 500);
+  unsub();
+  const trades = cleared.filter((e) => e.method === 'Traded').map((e) => e.data);
+  console.log(`# zone-market trades: ${JSON.stringify(trades)}`);
+  assert.equal(trades.length, 1, 'only Eve trades');
+  const [tradePeriod, , , buyer, seller, sold, delivered, lost, buyerPrice, sellerPrice] = trades[0];
+  assert.equal(tradePeriod, period);
+  assert.equal(buyer, eve.address);
+  assert.equal(seller, ferdie.address);
+  // Pay-as-offer, and 1 kWh over 500 m of the 400 V feeder loses 2.35 Wh.
+  assert.equal(BigInt(buyerPrice), perKwh(0.10));
+  assert.equal(BigInt(sellerPrice), perKwh(0.10));
+  assert.equal(sold, 1000);
+  assert.equal(lost, 2);
+  assert.equal(delivered + lost, sold);
+  const daveOrders = await api.query.doubleAuction.openOrdersOf(dave.address);
+  assert.equal(daveOrders.length, 1, "Dave's bid stays open");
+
+  // Back to the uniform price for whoever runs next.
+  await carry(api.tx.doubleAuction.setMechanism({ UniformPrice: { kPpm: 500000 } }));
 });

@@ -30,11 +30,11 @@ fn set_period<T: Config>(period: PeriodIndex) {
 /// An approved, funded participant in zone 0 with the largest capacities.
 fn trader<T: Config>(index: u32) -> T::AccountId {
 	let who: T::AccountId = account("trader", index, 0);
-	T::BenchmarkHelper::approved_participant(&who, 0);
 	let funds = Pallet::<T>::cost(1_000_000_000, 1_000_000_000_000)
 		.unwrap_or_else(|_| 1_000_000u32.into())
 		.saturating_add(T::Currency::minimum_balance());
 	T::Currency::set_balance(&who, funds);
+	T::BenchmarkHelper::approved_participant(&who, 0);
 	who
 }
 

@@ -1,6 +1,9 @@
 //! The market's participants and meters.
 
-use crate::{Balance, Balances, Runtime, RuntimeHoldReason, Timestamp, UNIT};
+use crate::{
+	Balance, Balances, DoubleAuction, Prosumer, Runtime, RuntimeHoldReason, Timestamp, ZoneMarket,
+	UNIT,
+};
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::ConstU32},
 	sp_runtime::transaction_validity::TransactionPriority,
@@ -37,8 +40,8 @@ impl pallet_prosumer::Config for Runtime {
 	/// 100 MW: a large wind farm or an industrial connection.
 	type MaxCapacityW = ConstU32<100_000_000>;
 	type ReadingPriority = MeterReadingPriority;
-	/// No order book yet: nothing keeps a participant from leaving.
-	type Activity = ();
+	/// A participant with open orders may not leave.
+	type Activity = DoubleAuction;
 	type WeightInfo = pallet_prosumer::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TimestampBenchmarkHelper;
@@ -51,5 +54,79 @@ pub struct TimestampBenchmarkHelper;
 impl pallet_prosumer::BenchmarkHelper for TimestampBenchmarkHelper {
 	fn set_unix_time_ms(millis: u64) {
 		polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(millis);
+	}
+}
+
+impl pallet_zone_market::Config for Runtime {
+	/// The grid is the consortium's to describe.
+	type OperatorOrigin = ConsortiumOrigin;
+	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
+	/// 32 zones: the substations of a town (the matrix holds 1 024 distances, 4 KiB).
+	type MaxZones = ConstU32<32>;
+	type WeightInfo = pallet_zone_market::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_double_auction::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// The mechanism is the consortium's choice.
+	type OperatorOrigin = ConsortiumOrigin;
+	type Participants = Prosumer;
+	type Grid = ZoneMarket;
+	type UnixTime = Timestamp;
+	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
+	/// A day ahead, as a day-ahead market.
+	type MaxPeriodsAhead = ConstU32<96>;
+	/// A day ahead plus room for begun periods whose books wait to close (one closes per
+	/// block, so they clear within seconds).
+	type MaxOpenBooks = ConstU32<104>;
+	/// 128 orders per quarter hour: the clearing of a full book (charged as two trades per
+	/// order) and the closing of another fit within a quarter of a block, in time and in
+	/// proof size (docs/benchmarks.md; a runtime test checks it).
+	type MaxOrdersPerPeriod = ConstU32<128>;
+	/// A household places a bid and an offer for a few periods; an aggregator more.
+	type MaxOpenOrdersPerAccount = ConstU32<16>;
+	type WeightInfo = pallet_double_auction::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MarketBenchmarkHelper;
+}
+
+/// Sets up the clock, participants and the grid for the double auction's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MarketBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_double_auction::BenchmarkHelper<crate::AccountId> for MarketBenchmarkHelper {
+	fn set_unix_time_ms(millis: u64) {
+		polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(millis);
+	}
+
+	fn approved_participant(who: &crate::AccountId, zone: u32) {
+		use pallet_prosumer::{Profile, Role};
+		use polkadot_sdk::{frame_support::traits::Get, frame_system::RawOrigin};
+		let max: u32 = <Runtime as pallet_prosumer::Config>::MaxCapacityW::get();
+		let profile = Profile {
+			role: Role::Prosumer,
+			zone,
+			generation_capacity_w: max,
+			connection_capacity_w: max,
+		};
+		// Benchmark set-up: a failure shows as a failed benchmark.
+		let _ = Prosumer::register(RawOrigin::Signed(who.clone()).into(), profile);
+		let _ = Prosumer::approve(RawOrigin::Root.into(), who.clone());
+	}
+
+	fn set_largest_grid() {
+		use pallet_zone_market::{LineSpec, TradingRules};
+		use polkadot_sdk::frame_support::{traits::Get, BoundedVec};
+		let zones: u32 = <Runtime as pallet_zone_market::Config>::MaxZones::get();
+		let row: BoundedVec<u32, _> = BoundedVec::truncate_from(alloc::vec![100; zones as usize]);
+		let matrix = BoundedVec::truncate_from(alloc::vec![row; zones as usize]);
+		let rules = TradingRules {
+			max_distance_m: 1_000,
+			line_capacity_wh: u64::MAX,
+			line: LineSpec { resistivity_pohm_m: 28_200, cross_section_mm2: 95, voltage_v: 20_000 },
+		};
+		let _ =
+			ZoneMarket::set_grid(polkadot_sdk::frame_system::RawOrigin::Root.into(), matrix, rules);
 	}
 }
