@@ -308,7 +308,7 @@ mod market {
 	//! The grid, the clearing's weight bound, and orders on the demo chain.
 
 	use super::*;
-	use crate::{DoubleAuction, RuntimeOrigin, Timestamp, ZoneMarket};
+	use crate::{DoubleAuction, RuntimeOrigin, ZoneMarket};
 	use pallet_double_auction::{Mechanism, Side};
 	use pallet_zone_market::ZoneGrid;
 	use polkadot_sdk::frame_support::{assert_ok, traits::Hooks};
@@ -343,7 +343,8 @@ mod market {
 		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
 			frame_system::Pallet::<Runtime>::set_block_number(1);
 			// 2027-01-01T00:00:00Z, in period 1 992 768 of 900 s.
-			Timestamp::set_timestamp(1_798_761_600_000);
+			// Set directly: `Timestamp::set` would also move Aura's slot checks.
+			polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(1_798_761_600_000);
 			let period = DoubleAuction::current_period() + 1;
 			let unit = crate::UNIT as u64;
 			let signed = |k: Sr25519Keyring| RuntimeOrigin::signed(k.to_account_id());
