@@ -85,18 +85,6 @@ impl<T: Config> Pallet<T> {
 		expired
 	}
 
-	/// Take `id` off its owner's list of open orders.
-	fn unlist(owner: &T::AccountId, id: OrderId) {
-		OpenOrdersOf::<T>::mutate_exists(owner, |own| {
-			if let Some(list) = own {
-				list.retain(|other| *other != id);
-				if list.is_empty() {
-					*own = None;
-				}
-			}
-		});
-	}
-
 	/// The trades `mechanism` makes of `orders` over `grid`. Orders in zones the grid lacks
 	/// are left out.
 	pub fn match_orders(
@@ -262,14 +250,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		if !filled.is_empty() {
-			let mut book = Books::<T>::get(period);
-			book.retain(|id| !filled.contains(id));
-			if book.is_empty() {
-				Books::<T>::remove(period);
-				OpenBooks::<T>::mutate(|periods| Self::remove_period(periods, period));
-			} else {
-				Books::<T>::insert(period, book);
-			}
+			Self::remove_from_book(period, |id| filled.contains(&id));
 		}
 		Ok(outcome)
 	}

@@ -20,9 +20,7 @@ use polkadot_sdk::{
 impl<T: Config> Pallet<T> {
 	/// The delivery period the chain's clock is in.
 	pub fn current_period() -> PeriodIndex {
-		let seconds = T::UnixTime::now().as_secs();
-		let period = seconds / u64::from(T::PeriodSeconds::get().max(1));
-		PeriodIndex::try_from(period).unwrap_or(PeriodIndex::MAX)
+		pallet_prosumer::period_at(T::UnixTime::now().as_secs(), T::PeriodSeconds::get())
 	}
 
 	/// The energy `capacity_w` moves in one delivery period, Wh.
@@ -36,17 +34,14 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::Overflow)
 	}
 
-	/// Insert `period` into a sorted list unless it is there. `Ok(false)` if it was there.
+	/// Insert `period` into a sorted list unless it is there.
 	pub(crate) fn insert_period(
 		periods: &mut PeriodsOf<T>,
 		period: PeriodIndex,
-	) -> Result<bool, Error<T>> {
+	) -> Result<(), Error<T>> {
 		match periods.binary_search(&period) {
-			Ok(_) => Ok(false),
-			Err(at) => {
-				periods.try_insert(at, period).map_err(|_| Error::<T>::TooManyOpenBooks)?;
-				Ok(true)
-			},
+			Ok(_) => Ok(()),
+			Err(at) => periods.try_insert(at, period).map_err(|_| Error::<T>::TooManyOpenBooks),
 		}
 	}
 
@@ -74,7 +69,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::DeliveryPeriodTooFar
 		);
 		let zone = u16::try_from(profile.zone).map_err(|_| Error::<T>::ZoneNotInGrid)?;
-		if T::Grid::grid().is_some() {
+		if T::Grid::has_grid() {
 			ensure!(T::Grid::contains(profile.zone), Error::<T>::ZoneNotInGrid);
 		}
 
@@ -169,7 +164,14 @@ impl<T: Config> Pallet<T> {
 	) -> Result<BalanceOf<T>, DispatchError> {
 		let released = Self::release_escrow(&order.owner, order.escrow)?;
 		Orders::<T>::remove(id);
-		OpenOrdersOf::<T>::mutate_exists(&order.owner, |own| {
+		Self::unlist(&order.owner, id);
+		Self::remove_from_book(order.period, |other| other == id);
+		Ok(released)
+	}
+
+	/// Take `id` off its owner's list of open orders.
+	pub(crate) fn unlist(owner: &T::AccountId, id: OrderId) {
+		OpenOrdersOf::<T>::mutate_exists(owner, |own| {
 			if let Some(list) = own {
 				list.retain(|other| *other != id);
 				if list.is_empty() {
@@ -177,16 +179,20 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		});
-		let mut book = Books::<T>::get(order.period);
-		book.retain(|other| *other != id);
+	}
+
+	/// Remove the orders `gone` selects from `period`'s book, and the book itself (from the
+	/// open and pending lists too) when nothing is left in it.
+	pub(crate) fn remove_from_book(period: PeriodIndex, gone: impl Fn(OrderId) -> bool) {
+		let mut book = Books::<T>::get(period);
+		book.retain(|id| !gone(*id));
 		if book.is_empty() {
-			Books::<T>::remove(order.period);
-			OpenBooks::<T>::mutate(|periods| Self::remove_period(periods, order.period));
-			PendingClearing::<T>::mutate(|periods| Self::remove_period(periods, order.period));
+			Books::<T>::remove(period);
+			OpenBooks::<T>::mutate(|periods| Self::remove_period(periods, period));
+			PendingClearing::<T>::mutate(|periods| Self::remove_period(periods, period));
 		} else {
-			Books::<T>::insert(order.period, book);
+			Books::<T>::insert(period, book);
 		}
-		Ok(released)
 	}
 
 	/// Release `amount` of `who`'s bid escrow.
@@ -208,7 +214,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_set_mechanism(mechanism: Mechanism) -> DispatchResult {
 		ensure!(mechanism.is_valid(), Error::<T>::InvalidMechanism);
 		if mechanism == Mechanism::ZoneMarket {
-			ensure!(T::Grid::grid().is_some(), Error::<T>::NoGrid);
+			ensure!(T::Grid::has_grid(), Error::<T>::NoGrid);
 		}
 		MarketMechanism::<T>::put(mechanism);
 		// Every open book may clear differently now.

@@ -272,7 +272,6 @@ pub mod pallet {
 
 	/// Errors of the pallet.
 	#[pallet::error]
-	#[derive(PartialEq)]
 	pub enum Error<T> {
 		/// The caller is not an approved participant.
 		NotApproved,

@@ -102,6 +102,9 @@ impl ZoneGrid for MockGrid {
 	fn grid() -> Option<Grid> {
 		GRID.with(|g| g.borrow().clone())
 	}
+	fn has_grid() -> bool {
+		Self::grid().is_some()
+	}
 	fn contains(zone: u32) -> bool {
 		Self::grid().is_some_and(|g| (zone as usize) < g.zone_count())
 	}

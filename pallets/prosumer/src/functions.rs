@@ -24,9 +24,7 @@ pub(crate) struct AcceptedReading<AccountId> {
 impl<T: Config> Pallet<T> {
 	/// The delivery period the chain's clock is in.
 	pub fn current_period() -> PeriodIndex {
-		let seconds = T::UnixTime::now().as_secs();
-		let period = seconds / u64::from(T::PeriodSeconds::get().max(1));
-		PeriodIndex::try_from(period).unwrap_or(PeriodIndex::MAX)
+		period_at(T::UnixTime::now().as_secs(), T::PeriodSeconds::get())
 	}
 
 	/// The period of the participant's latest retained energy record.

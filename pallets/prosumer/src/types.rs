@@ -267,6 +267,13 @@ impl ReadingRejection {
 	}
 }
 
+/// The delivery period `unix_seconds` falls in, with periods of `period_seconds`.
+/// Saturates at `PeriodIndex::MAX`.
+pub fn period_at(unix_seconds: u64, period_seconds: u32) -> PeriodIndex {
+	let period = unix_seconds / u64::from(period_seconds.max(1));
+	PeriodIndex::try_from(period).unwrap_or(PeriodIndex::MAX)
+}
+
 /// The most energy (Wh) a power of `watts` can move in `periods` periods of `period_seconds`
 /// each, rounded up. Saturates at `WattHours::MAX`.
 pub fn energy_bound_wh(watts: Watts, period_seconds: u32, periods: u32) -> WattHours {

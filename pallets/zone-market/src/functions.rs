@@ -102,7 +102,11 @@ impl<T: Config> ZoneGrid for Pallet<T> {
 		}
 	}
 
+	fn has_grid() -> bool {
+		Rules::<T>::exists()
+	}
+
 	fn contains(zone: u32) -> bool {
-		Rules::<T>::exists() && (zone as usize) < Distances::<T>::decode_len().unwrap_or(0)
+		Self::has_grid() && (zone as usize) < Distances::<T>::decode_len().unwrap_or(0)
 	}
 }
