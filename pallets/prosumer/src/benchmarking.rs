@@ -36,8 +36,9 @@ fn big_profile<T: Config>(zone: ZoneCode) -> Profile {
 }
 
 fn set_period<T: Config>(period: PeriodIndex) {
-	let millis =
-		u64::from(period).saturating_mul(u64::from(T::PeriodSeconds::get())).saturating_mul(1_000);
+	let millis = u64::from(period)
+		.saturating_mul(u64::from(Pallet::<T>::period_seconds()))
+		.saturating_mul(1_000);
 	T::BenchmarkHelper::set_unix_time_ms(millis);
 }
 

@@ -1,7 +1,7 @@
 //! The pallet's logic. Every `do_*` function checks everything first and writes last, so a
 //! refused call changes nothing.
 
-use crate::{pallet::*, types::*, ParticipantActivity};
+use crate::{pallet::*, types::*, OnMeterReading, ParticipantActivity};
 use polkadot_sdk::{
 	frame_support::{
 		defensive,
@@ -19,12 +19,19 @@ pub(crate) struct AcceptedReading<AccountId> {
 	pub meter: Meter<AccountId>,
 	/// The energy of the period.
 	pub energy: PeriodEnergy,
+	/// The participant's zone.
+	pub zone: ZoneCode,
 }
 
 impl<T: Config> Pallet<T> {
 	/// The delivery period the chain's clock is in.
 	pub fn current_period() -> PeriodIndex {
-		period_at(T::UnixTime::now().as_secs(), T::PeriodSeconds::get())
+		period_at(T::UnixTime::now().as_secs(), Self::period_seconds())
+	}
+
+	/// Length of a delivery period in seconds.
+	pub fn period_seconds() -> u32 {
+		PeriodLength::<T>::get()
 	}
 
 	/// The period of the participant's latest retained energy record.
@@ -277,7 +284,7 @@ impl<T: Config> Pallet<T> {
 			.exported_wh
 			.checked_sub(meter.counters.exported_wh)
 			.ok_or(ReadingRejection::ExportCounterWentBackwards)?;
-		let period_seconds = T::PeriodSeconds::get();
+		let period_seconds = Self::period_seconds();
 		let profile = participant.profile;
 		ensure!(
 			imported_wh <= energy_bound_wh(profile.connection_capacity_w, period_seconds, elapsed),
@@ -292,6 +299,7 @@ impl<T: Config> Pallet<T> {
 			participant: meter.participant.clone(),
 			meter: Meter { last_period: Some(reading.period), counters: reading.counters, ..meter },
 			energy: PeriodEnergy { period: reading.period, imported_wh, exported_wh },
+			zone: profile.zone,
 		})
 	}
 
@@ -308,6 +316,7 @@ impl<T: Config> Pallet<T> {
 				defensive!("a slot was freed in the energy history");
 			}
 		});
+		T::OnReading::on_reading(&accepted.participant, accepted.zone, &accepted.energy);
 		Self::deposit_event(Event::ReadingRecorded {
 			participant: accepted.participant,
 			meter: key,

@@ -43,7 +43,16 @@ mod mock;
 mod tests;
 
 pub use extension::CheckMeterReading;
-pub use traits::{MeteredEnergy, ParticipantActivity, ParticipantRegistry};
+pub use traits::{MeteredEnergy, OnMeterReading, ParticipantActivity, ParticipantRegistry};
+
+/// The chain's delivery-period length ([`PeriodLength`]) as a `Get`, for the other pallets'
+/// configs.
+pub struct PeriodLengthOf<T>(core::marker::PhantomData<T>);
+impl<T: Config> polkadot_sdk::frame_support::traits::Get<u32> for PeriodLengthOf<T> {
+	fn get() -> u32 {
+		PeriodLength::<T>::get()
+	}
+}
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -107,7 +116,8 @@ pub mod pallet {
 		/// The chain's clock, from which the current delivery period follows.
 		type UnixTime: UnixTime;
 
-		/// Length of a delivery period in seconds (900 for quarter hours).
+		/// Length of a delivery period in seconds (900 for quarter hours), unless the genesis
+		/// config chose another ([`PeriodLength`]).
 		#[pallet::constant]
 		type PeriodSeconds: Get<u32>;
 
@@ -131,6 +141,9 @@ pub mod pallet {
 
 		/// Whether a participant still has open orders or unsettled periods.
 		type Activity: ParticipantActivity<Self::AccountId>;
+
+		/// Told of every accepted reading: the energy ledger debits consumption from it.
+		type OnReading: OnMeterReading<Self::AccountId>;
 
 		/// Weights of the calls, from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
@@ -164,6 +177,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EnergyHistory<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, EnergyHistoryOf<T>, ValueQuery>;
+
+	/// Length of a delivery period in seconds: `PeriodSeconds`, unless the genesis config set
+	/// another (a demo or test chain with short periods). Fixed for the chain's life, since
+	/// periods are numbered from the Unix epoch in units of it; every pallet reads it through
+	/// [`PeriodLengthOf`].
+	#[pallet::storage]
+	pub type PeriodLength<T: Config> = StorageValue<_, u32, ValueQuery, T::PeriodSeconds>;
 
 	/// Events of the pallet.
 	#[pallet::event]
@@ -338,6 +358,8 @@ pub mod pallet {
 		pub participants: Vec<(T::AccountId, Profile)>,
 		/// Meter keys bound at genesis: `(participant, meter key)`, commissioned at zero.
 		pub meters: Vec<(T::AccountId, T::AccountId)>,
+		/// Length of a delivery period in seconds; `0` keeps `PeriodSeconds`.
+		pub period_seconds: u32,
 	}
 
 	#[pallet::genesis_build]
@@ -345,6 +367,9 @@ pub mod pallet {
 		fn build(&self) {
 			// A chain cannot start from an invalid genesis, and genesis has no caller to
 			// return an error to: like every FRAME pallet, refuse it loudly.
+			if self.period_seconds > 0 {
+				PeriodLength::<T>::put(self.period_seconds);
+			}
 			for (who, profile) in &self.participants {
 				Pallet::<T>::do_register(who.clone(), *profile)
 					.expect("genesis participants are valid and can pay the deposit");
@@ -484,9 +509,14 @@ pub mod pallet {
 		///
 		/// Origin: signed by a bound meter key. Free of fees: [`CheckMeterReading`] refuses
 		/// invalid readings during transaction validation, so only valid ones reach a block.
-		/// Emits `ReadingRecorded`. Weight: `submit_reading`, benchmarked with a full history.
+		/// Emits `ReadingRecorded`, and tells [`Config::OnReading`] (the energy ledger debits the
+		/// import). Weight: `submit_reading`, benchmarked with a full history, plus the hook's.
 		#[pallet::call_index(8)]
-		#[pallet::weight((T::WeightInfo::submit_reading(), DispatchClass::Normal, Pays::No))]
+		#[pallet::weight((
+			T::WeightInfo::submit_reading().saturating_add(T::OnReading::on_reading_weight()),
+			DispatchClass::Normal,
+			Pays::No
+		))]
 		pub fn submit_reading(origin: OriginFor<T>, reading: MeterReading) -> DispatchResult {
 			let meter = ensure_signed(origin)?;
 			Self::do_submit_reading(meter, reading)

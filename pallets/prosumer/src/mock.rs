@@ -81,6 +81,31 @@ parameter_types! {
 
 /// Market activity the tests switch on and off.
 pub struct MockActivity;
+
+thread_local! {
+	/// What the reading hook was told, in order.
+	pub static READINGS_SEEN: std::cell::RefCell<Vec<(u64, ZoneCode, PeriodEnergy)>> =
+		const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Weight the mock's reading hook declares.
+pub const HOOK_WEIGHT: u64 = 7_000;
+
+/// The energy ledger: remembers every reading it is told of.
+pub struct MockLedger;
+impl crate::OnMeterReading<u64> for MockLedger {
+	fn on_reading(participant: &u64, zone: ZoneCode, energy: &PeriodEnergy) {
+		READINGS_SEEN.with(|seen| seen.borrow_mut().push((*participant, zone, *energy)));
+	}
+	fn on_reading_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		polkadot_sdk::frame_support::weights::Weight::from_parts(HOOK_WEIGHT, 0)
+	}
+}
+
+/// The readings the hook has been told of.
+pub fn readings_seen() -> Vec<(u64, ZoneCode, PeriodEnergy)> {
+	READINGS_SEEN.with(|seen| seen.borrow().clone())
+}
 impl ParticipantActivity<u64> for MockActivity {
 	fn has_open_orders(_: &u64) -> bool {
 		OpenOrders::get()
@@ -102,6 +127,7 @@ impl pallet_prosumer::Config for Test {
 	type OperatorOrigin = EnsureRoot<u64>;
 	type UnixTime = Timestamp;
 	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
+	type OnReading = MockLedger;
 	type MaxReadingDelay = ConstU32<DELAY>;
 	type MaxPeriodsRetained = ConstU32<RETAINED>;
 	type MaxCapacityW = ConstU32<1_000_000>;
@@ -152,7 +178,7 @@ pub fn ext_with(participants: Vec<(u64, Profile)>, meters: Vec<(u64, u64)>) -> T
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_prosumer::GenesisConfig::<Test> { participants, meters }
+	pallet_prosumer::GenesisConfig::<Test> { participants, meters, period_seconds: 0 }
 		.assimilate_storage(&mut storage)
 		.unwrap();
 	let mut ext = TestExternalities::new(storage);

@@ -50,3 +50,24 @@ fn energy_bound_rounds_up_and_scales_with_periods() {
 	assert_eq!(energy_bound_wh(0, 900, 10), 0);
 	assert_eq!(energy_bound_wh(u32::MAX, u32::MAX, u32::MAX), u64::MAX);
 }
+
+#[test]
+fn genesis_may_choose_a_shorter_delivery_period() {
+	use polkadot_sdk::sp_runtime::BuildStorage;
+	let mut storage =
+		polkadot_sdk::frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	crate::GenesisConfig::<Test> { participants: vec![], meters: vec![], period_seconds: 12 }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	polkadot_sdk::sp_io::TestExternalities::new(storage).execute_with(|| {
+		assert_eq!(Prosumer::period_seconds(), 12);
+		assert_eq!(
+			<crate::PeriodLengthOf<Test> as polkadot_sdk::frame_support::traits::Get<u32>>::get(),
+			12
+		);
+		Timestamp::set_timestamp(120_000);
+		assert_eq!(Prosumer::current_period(), 10, "two minutes are ten 12-second periods");
+	});
+	// Without a choice, the configured length.
+	run(|| assert_eq!(Prosumer::period_seconds(), PERIOD_SECONDS));
+}

@@ -81,6 +81,28 @@ fn an_accepted_reading_records_the_period_energy_and_the_counters() {
 				Event::ReadingRecorded { participant: ALICE, meter: METER_A, energy: expected[1] },
 			]
 		);
+		// The energy ledger was told of each, with the participant's zone.
+		let zone = Participants::<Test>::get(ALICE).unwrap().profile.zone;
+		assert_eq!(readings_seen(), vec![(ALICE, zone, expected[0]), (ALICE, zone, expected[1])]);
+	});
+}
+
+#[test]
+fn a_refused_reading_is_not_passed_on_and_the_weight_includes_the_hook() {
+	run(|| {
+		metered_alice();
+		set_period(START_PERIOD + 1);
+		let before = readings_seen().len();
+		assert_refused(METER_A, reading(START_PERIOD + 1, 1, 0), ReadingRejection::PeriodNotEnded);
+		assert_eq!(readings_seen().len(), before, "nothing reached the ledger");
+		let info = reading_call(reading(START_PERIOD, 1, 0)).get_dispatch_info();
+		use crate::WeightInfo;
+		assert_eq!(
+			info.call_weight,
+			<() as WeightInfo>::submit_reading().saturating_add(
+				polkadot_sdk::frame_support::weights::Weight::from_parts(HOOK_WEIGHT, 0)
+			)
+		);
 	});
 }
 
