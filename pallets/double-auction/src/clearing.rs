@@ -1,14 +1,14 @@
 //! The work of `on_initialize`: closing the books of delivery periods that have begun,
 //! clearing a book with the mechanism in force, and settling its trades.
 
-use crate::{pallet::*, types::*, WeightInfo, ZoneGrid};
+use crate::{pallet::*, types::*, OnTrade, WeightInfo, ZoneGrid};
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use energy_market::{
 	double_auction::{clear_mcafee, clear_uniform},
 	zone::clear_zone_market,
 	MarketError, Trade,
 };
-use pallet_prosumer::PeriodIndex;
+use energy_primitives::PeriodIndex;
 use polkadot_sdk::{
 	frame_support::{
 		defensive,
@@ -48,6 +48,7 @@ impl<T: Config> Pallet<T> {
 	/// line capacity) is charged as a larger book.
 	pub fn clearing_weight(orders: u32, trades: u32) -> Weight {
 		T::WeightInfo::clear_book(orders.max(trades.saturating_add(1)))
+			.saturating_add(T::OnTrade::on_trade_weight().saturating_mul(u64::from(trades)))
 	}
 
 	/// The most `on_initialize` can use: a full book closed and a full book cleared, each
@@ -216,6 +217,16 @@ impl<T: Config> Pallet<T> {
 			if let Some(order) = open.get_mut(&trade.offer) {
 				order.remaining_wh = offer_left;
 			}
+			T::OnTrade::on_trade(&energy_primitives::TradeRecord {
+				period,
+				buyer: bid.owner.clone(),
+				buyer_zone: u32::from(bid.zone),
+				seller: offer.owner.clone(),
+				seller_zone: u32::from(offer.zone),
+				sold_wh: trade.sold,
+				delivered_wh: trade.delivered,
+				lost_wh: trade.lost,
+			});
 			outcome.trades.saturating_inc();
 			outcome.sold_wh.saturating_accrue(trade.sold);
 			outcome.lost_wh.saturating_accrue(trade.lost);

@@ -1,9 +1,9 @@
 //! Placing and cancelling orders, choosing the mechanism, and the pallet's invariants. Every
 //! `do_*` function checks everything first and writes last, so a refused call changes nothing.
 
-use crate::{pallet::*, types::*, ParticipantRegistry, ZoneGrid};
+use crate::{pallet::*, types::*, ParticipantRegistry, TradedEnergy, ZoneGrid};
 use energy_market::Price;
-use pallet_prosumer::{PeriodIndex, WattHours, Watts};
+use energy_primitives::{PeriodIndex, WattHours, Watts};
 use polkadot_sdk::{
 	frame_support::{
 		defensive,
@@ -20,12 +20,13 @@ use polkadot_sdk::{
 impl<T: Config> Pallet<T> {
 	/// The delivery period the chain's clock is in.
 	pub fn current_period() -> PeriodIndex {
-		pallet_prosumer::period_at(T::UnixTime::now().as_secs(), T::PeriodSeconds::get())
+		energy_primitives::period_at(T::UnixTime::now().as_secs(), T::PeriodSeconds::get())
 	}
 
-	/// The energy `capacity_w` moves in one delivery period, Wh.
+	/// The energy `capacity_w` moves in one delivery period, Wh: the rule meter readings are
+	/// judged by too ([`energy_primitives::energy_bound_wh`]).
 	pub fn energy_per_period(capacity_w: Watts) -> WattHours {
-		u64::from(capacity_w).saturating_mul(u64::from(T::PeriodSeconds::get())) / 3_600
+		energy_primitives::energy_bound_wh(capacity_w, T::PeriodSeconds::get(), 1)
 	}
 
 	/// `energy_wh` at `price_per_kwh`, rounded down, as a balance.
@@ -73,14 +74,20 @@ impl<T: Config> Pallet<T> {
 			ensure!(T::Grid::contains(profile.zone), Error::<T>::ZoneNotInGrid);
 		}
 
-		// The owner's other open orders on the same side of the same period count against
-		// its capacity.
+		// The owner's other open orders on the same side of the same period, and what its
+		// orders on that side have already been filled with, count against its capacity: an
+		// offer that filled cannot be placed again beyond what the generator can make.
 		let mut own = OpenOrdersOf::<T>::get(&who);
+		let traded = T::Traded::traded(&who, period);
+		let filled = match side {
+			Side::Bid => traded.bought_wh,
+			Side::Offer => traded.sold_wh,
+		};
 		let committed = own
 			.iter()
 			.filter_map(Orders::<T>::get)
 			.filter(|order| order.side == side && order.period == period)
-			.fold(0u64, |sum, order| sum.saturating_add(order.remaining_wh));
+			.fold(filled, |sum, order| sum.saturating_add(order.remaining_wh));
 		let capacity_w = match side {
 			Side::Bid => profile.connection_capacity_w,
 			Side::Offer => profile.generation_capacity_w,

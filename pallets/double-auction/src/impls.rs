@@ -1,7 +1,7 @@
 //! What this pallet offers the participant registry.
 
 use crate::pallet::*;
-use pallet_prosumer::ParticipantActivity;
+use energy_primitives::ParticipantActivity;
 
 /// A participant with an open order may not deregister. Settlement against meter readings
 /// is not in this pallet, so no period is ever left unsettled here.

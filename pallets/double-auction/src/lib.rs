@@ -5,8 +5,9 @@
 //! - **Orders.** An approved participant (pallet-prosumer's [`ParticipantRegistry`]) places a
 //!   bid or an offer for a future delivery period: energy in Wh and a limit price per kWh.
 //!   A bid holds its worst-case cost (`energy × limit`) from the owner's balance. The energy
-//!   of a participant's open bids (offers) for one period may not exceed what its connection
-//!   (generation) capacity moves in a period. Orders are bounded per period and per account.
+//!   of a participant's bids (offers) for one period, open or already filled
+//!   ([`TradedEnergy`]), may not exceed what its connection (generation) capacity moves in a
+//!   period. Orders are bounded per period and per account.
 //! - **Clearing.** Every block, `on_initialize` clears one book: the earliest delivery period
 //!   whose book changed since it was last cleared. The mechanism is the consortium's choice
 //!   ([`Mechanism`]): a uniform-price double auction with the k-rule, McAfee's trade
@@ -15,7 +16,7 @@
 //! - **Settlement.** Each trade moves `cost(delivered, seller_price)` from the buyer's escrow
 //!   to the seller, burns what the buyer pays above that (McAfee's surplus), and releases the
 //!   escrow the bid no longer needs. `sold = delivered + lost`, and every price lies between
-//!   the offer's and the bid's limits.
+//!   the offer's and the bid's limits. The energy ledger is told of each trade ([`OnTrade`]).
 //! - **Expiry.** When a delivery period begins, its book closes: the orders left are removed
 //!   and their escrow released (one book per block).
 //!
@@ -43,8 +44,9 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use pallet_prosumer::{ParticipantRegistry, PeriodIndex, WattHours};
-pub use pallet_zone_market::ZoneGrid;
+pub use energy_primitives::{
+	OnTrade, ParticipantRegistry, PeriodIndex, TradedEnergy, WattHours, ZoneGrid,
+};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -111,6 +113,11 @@ pub mod pallet {
 		type Participants: ParticipantRegistry<Self::AccountId>;
 		/// The grid: zones, distances, line capacity and losses.
 		type Grid: ZoneGrid;
+		/// Told of every settled trade: the energy ledger credits the buyer (`creditEnergy`).
+		type OnTrade: OnTrade<Self::AccountId>;
+		/// What each participant has already traded per period: filled orders count against
+		/// its capacity as much as open ones.
+		type Traded: TradedEnergy<Self::AccountId>;
 		/// The chain's clock, which says what delivery period it is.
 		type UnixTime: UnixTime;
 		/// Length of a delivery period, seconds (the same as pallet-prosumer's).
@@ -281,8 +288,8 @@ pub mod pallet {
 		DeliveryPeriodClosed,
 		/// The delivery period is more than `MaxPeriodsAhead` periods away.
 		DeliveryPeriodTooFar,
-		/// The owner's open bids (offers) for the period would exceed what its connection
-		/// (generation) capacity moves in a period.
+		/// The owner's bids (offers) for the period, open or filled, would exceed what its
+		/// connection (generation) capacity moves in a period.
 		ExceedsCapacity,
 		/// The participant's zone is not in the grid.
 		ZoneNotInGrid,

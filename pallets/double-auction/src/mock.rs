@@ -3,7 +3,7 @@
 
 use crate::{self as pallet_double_auction, *};
 use energy_market::{losses::LineParameters, zone::Grid};
-use pallet_prosumer::{Profile, Role};
+use energy_primitives::{Profile, Role};
 use polkadot_sdk::{
 	frame_support::{derive_impl, traits::ConstU32},
 	frame_system::{self, EnsureRoot},
@@ -83,6 +83,28 @@ pub const FUNDS: u64 = 1_000_000;
 thread_local! {
 	static PARTICIPANTS: RefCell<BTreeMap<u64, (Profile, bool)>> = RefCell::new(BTreeMap::new());
 	static GRID: RefCell<Option<Grid>> = RefCell::new(None);
+	static TRADED: RefCell<BTreeMap<(u64, PeriodIndex), energy_primitives::TradedWh>> =
+		RefCell::new(BTreeMap::new());
+}
+
+/// The energy ledger: what each account traded per period, as the trade hook reported it.
+pub struct MockLedger;
+impl OnTrade<u64> for MockLedger {
+	fn on_trade(trade: &energy_primitives::TradeRecord<u64>) {
+		TRADED.with(|t| {
+			let mut t = t.borrow_mut();
+			t.entry((trade.buyer, trade.period)).or_default().bought_wh += trade.sold_wh;
+			t.entry((trade.seller, trade.period)).or_default().sold_wh += trade.sold_wh;
+		});
+	}
+	fn on_trade_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		polkadot_sdk::frame_support::weights::Weight::zero()
+	}
+}
+impl TradedEnergy<u64> for MockLedger {
+	fn traded(who: &u64, period: PeriodIndex) -> energy_primitives::TradedWh {
+		TRADED.with(|t| t.borrow().get(&(*who, period)).copied().unwrap_or_default())
+	}
 }
 
 /// The registry: the participants the tests declare.
@@ -186,6 +208,8 @@ impl pallet_double_auction::Config for Test {
 	type OperatorOrigin = EnsureRoot<u64>;
 	type Participants = MockRegistry;
 	type Grid = MockGrid;
+	type OnTrade = MockLedger;
+	type Traded = MockLedger;
 	type UnixTime = Timestamp;
 	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
 	type MaxPeriodsAhead = ConstU32<AHEAD>;
@@ -224,6 +248,7 @@ pub fn new_test_ext() -> TestExternalities {
 		System::set_block_number(1);
 		set_period(NOW);
 		PARTICIPANTS.with(|p| p.borrow_mut().clear());
+		TRADED.with(|t| t.borrow_mut().clear());
 		set_participant(ALICE, Role::Prosumer, 0, 4_000, 8_000, true);
 		set_participant(BOB, Role::Consumer, 0, 0, 8_000, true);
 		set_participant(CHARLIE, Role::Producer, 2, 40_000, 0, true);

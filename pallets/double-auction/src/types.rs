@@ -2,7 +2,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use energy_market::{Ppm, Price, PPM_ONE};
-use pallet_prosumer::{PeriodIndex, WattHours};
+use energy_primitives::{PeriodIndex, WattHours};
 use polkadot_sdk::sp_runtime::{Deserialize, Serialize};
 use scale_info::TypeInfo;
 

@@ -1,7 +1,7 @@
 //! Placing and cancelling orders: escrow, capacity, periods, zones and bounds.
 
 use crate::{mock::*, *};
-use pallet_prosumer::{ParticipantActivity, Role};
+use energy_primitives::{ParticipantActivity, Role};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, dispatch::DispatchResult},
 	sp_runtime::DispatchError,
@@ -177,5 +177,24 @@ fn cancelling_releases_the_escrow_and_empties_the_book() {
 		// Ids are not reused.
 		assert_ok!(place(BOB, Side::Bid, NOW + 1, 1_000, 300));
 		assert!(Orders::<Test>::contains_key(1));
+	});
+}
+
+#[test]
+fn filled_orders_count_against_capacity_so_an_offer_cannot_refill() {
+	run(|| {
+		// Alice's 4 kW make 1 kWh a period; Bob buys all of it.
+		assert_ok!(place(ALICE, Side::Offer, NOW + 1, 1_000, 100));
+		assert_ok!(place(BOB, Side::Bid, NOW + 1, 1_000, 200));
+		next_block();
+		assert!(Orders::<Test>::get(0).is_none(), "the offer filled");
+		assert_eq!(MockLedger::traded(&ALICE, NOW + 1).sold_wh, 1_000);
+		// The generator has nothing left to sell in that period, however often it tries.
+		assert_noop!(place(ALICE, Side::Offer, NOW + 1, 1, 100), Error::<Test>::ExceedsCapacity);
+		// Bob's 2 kWh connection has 1 kWh left to buy.
+		assert_noop!(place(BOB, Side::Bid, NOW + 1, 1_001, 200), Error::<Test>::ExceedsCapacity);
+		assert_ok!(place(BOB, Side::Bid, NOW + 1, 1_000, 200));
+		// Another period is untouched.
+		assert_ok!(place(ALICE, Side::Offer, NOW + 2, 1_000, 100));
 	});
 }
