@@ -53,3 +53,14 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		LOCAL_TESTNET_RUNTIME_PRESET,
 	)
 }
+
+/// `--chain dev-fast`: the development chain with 12-second delivery periods, so that a
+/// period's orders, delivery, readings and settlement pass in about a minute and a half.
+pub fn development_fast_chain_spec() -> Result<ChainSpec, String> {
+	from_preset(
+		"Energy Consortium Development (fast periods)",
+		"energy_dev_fast",
+		ChainType::Development,
+		energy_runtime::genesis_config_presets::DEV_FAST_PRESET,
+	)
+}

@@ -204,6 +204,25 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_energium::runtime_api::EnergiumApi<Block, AccountId, Balance> for Runtime {
+		fn buyer_info(who: AccountId) -> pallet_energium::BuyerInfo<Balance> {
+			crate::Energium::buyer_info(&who)
+		}
+
+		fn zone_energy(
+			period: energy_primitives::PeriodIndex,
+		) -> Vec<(energy_primitives::ZoneCode, pallet_energium::ZoneEnergy)> {
+			crate::Energium::zone_energy(period)
+		}
+
+		fn current_period() -> (energy_primitives::PeriodIndex, u32) {
+			(
+				crate::Energium::current_period(),
+				<crate::configs::PeriodLength as polkadot_sdk::frame_support::traits::Get<u32>>::get(),
+			)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

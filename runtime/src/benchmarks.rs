@@ -19,6 +19,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_prosumer, Prosumer]
 	[pallet_zone_market, ZoneMarket]
 	[pallet_double_auction, DoubleAuction]
+	[pallet_energium, Energium]
 );
 
 impl frame_system_benchmarking::Config for Runtime {}

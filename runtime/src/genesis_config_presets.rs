@@ -1,6 +1,7 @@
 //! Genesis presets, selected by name: `development` (one validator, sudo, funded demo
-//! accounts) and `local` (four validators, each with its own node, no sudo). Both register
-//! the demo market participants of [`demo_participants`] with their meters bound.
+//! accounts), `dev-fast` (the same with 12-second delivery periods) and `local` (four
+//! validators, each with its own node, no sudo). All register the demo market participants
+//! of [`demo_participants`] with their meters bound, and set the grid's demo tariff.
 //!
 //! The `local` nodes' libp2p keys are public test keys, fixed so that the consortium can
 //! admit the nodes in genesis (`pallet-node-authorization`). They are derived as
@@ -9,11 +10,12 @@
 //! use them on a network that matters.
 
 use crate::{
-	opaque::SessionKeys, AccountId, BalancesConfig, ConsortiumMembershipConfig,
+	opaque::SessionKeys, AccountId, BalancesConfig, ConsortiumMembershipConfig, EnergiumConfig,
 	NodeAuthorizationConfig, ProsumerConfig, RuntimeGenesisConfig, SessionConfig, SudoConfig,
 	ValidatorSetConfig, ZoneMarketConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
+use pallet_energium::Tariff;
 use pallet_prosumer::{Profile, Role};
 use pallet_zone_market::{LineSpec, TradingRules};
 use polkadot_sdk::{
@@ -161,11 +163,24 @@ pub fn demo_grid() -> (Vec<Vec<u32>>, TradingRules) {
 	(distances, rules)
 }
 
+/// The grid operator's demo tariff: energy at 0.30 GRID per kWh, imbalance at 0.50.
+pub fn demo_tariff() -> Tariff {
+	Tariff {
+		retail_price_per_kwh: (3 * UNIT / 10) as u64,
+		imbalance_price_per_kwh: (5 * UNIT / 10) as u64,
+	}
+}
+
+/// Delivery periods of the `dev-fast` preset: two blocks, so that a period's whole life
+/// (orders, delivery, readings, settlement) passes in about a minute and a half.
+pub const FAST_PERIOD_SECONDS: u32 = 12;
+
 fn consortium_genesis(
 	validators: Vec<Validator>,
 	consortium: Vec<AccountId>,
 	endowed: Vec<AccountId>,
 	sudo: Option<AccountId>,
+	period_seconds: u32,
 ) -> Value {
 	let validator_accounts: Vec<AccountId> = validators.iter().map(|v| v.account.clone()).collect();
 	let mut sorted_validators = validator_accounts.clone();
@@ -209,7 +224,9 @@ fn consortium_genesis(
 				.iter()
 				.map(|p| (p.keyring.to_account_id(), AccountId::from(p.meter_public)))
 				.collect::<Vec<_>>(),
+			period_seconds,
 		},
+		energium: EnergiumConfig { tariff: Some(demo_tariff()) },
 	})
 }
 
@@ -232,6 +249,16 @@ fn demo_accounts() -> Vec<AccountId> {
 /// consortium; the demo accounts are funded. The single node admits no peers by node
 /// authorization (it has none to admit).
 pub fn development_genesis() -> Value {
+	development_with_periods(0)
+}
+
+/// `dev-fast`: the development chain with delivery periods of [`FAST_PERIOD_SECONDS`], for
+/// demonstrations and the end-to-end tests of settlement.
+pub fn development_fast_genesis() -> Value {
+	development_with_periods(FAST_PERIOD_SECONDS)
+}
+
+fn development_with_periods(period_seconds: u32) -> Value {
 	consortium_genesis(
 		vec![Validator::from_keyring(Sr25519Keyring::Alice, Ed25519Keyring::Alice, None)],
 		vec![
@@ -241,6 +268,7 @@ pub fn development_genesis() -> Value {
 		],
 		demo_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		period_seconds,
 	)
 }
 
@@ -259,14 +287,18 @@ pub fn local_genesis() -> Value {
 		.map(|((sr, ed), node)| Validator::from_keyring(sr, ed, Some(node)))
 		.collect();
 	let consortium = validators.iter().map(|v| v.account.clone()).collect();
-	consortium_genesis(validators, consortium, demo_accounts(), None)
+	consortium_genesis(validators, consortium, demo_accounts(), None, 0)
 }
+
+/// Name of the development preset with short delivery periods.
+pub const DEV_FAST_PRESET: &str = "dev-fast";
 
 /// The JSON patch of preset `id`, or `None` for an unknown name.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_genesis(),
+		DEV_FAST_PRESET => development_fast_genesis(),
 		_ => return None,
 	};
 	serde_json::to_vec(&patch).ok()
@@ -277,5 +309,6 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(DEV_FAST_PRESET),
 	]
 }

@@ -236,4 +236,8 @@ mod runtime {
 	/// The order book, cleared every block with the mechanism the consortium chose.
 	#[runtime::pallet_index(22)]
 	pub type DoubleAuction = pallet_double_auction;
+
+	/// Energium (EGM): energy credited for trades, debited by meter readings; settlement.
+	#[runtime::pallet_index(23)]
+	pub type Energium = pallet_energium;
 }

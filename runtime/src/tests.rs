@@ -56,9 +56,16 @@ fn pallets_pass_their_integrity_tests() {
 }
 
 #[test]
-fn runtime_offers_exactly_the_two_presets() {
+fn runtime_offers_exactly_the_three_presets() {
 	let names: Vec<String> = genesis_config_presets::preset_names();
-	assert_eq!(names, vec![DEV_RUNTIME_PRESET.to_string(), LOCAL_TESTNET_RUNTIME_PRESET.into()]);
+	assert_eq!(
+		names,
+		vec![
+			DEV_RUNTIME_PRESET.to_string(),
+			LOCAL_TESTNET_RUNTIME_PRESET.into(),
+			genesis_config_presets::DEV_FAST_PRESET.into()
+		]
+	);
 	assert!(genesis_config_presets::get_preset(&"no-such-preset".into()).is_none());
 }
 
@@ -330,8 +337,11 @@ mod market {
 	}
 
 	#[test]
-	fn a_full_clearing_and_closing_fit_in_a_quarter_of_a_block() {
-		let worst = DoubleAuction::worst_case_block_weight();
+	fn every_block_hook_at_its_worst_fits_in_a_quarter_of_a_block() {
+		// The double auction's closing and clearing (each trade telling the ledger), and the
+		// ledger's settlement step, all in one block.
+		let worst = DoubleAuction::worst_case_block_weight()
+			.saturating_add(crate::Energium::worst_case_block_weight());
 		let max_block = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
 		println!("worst-case on_initialize: {worst} of {max_block}");
 		assert!(worst.all_lte(max_block / 4), "{worst} against {max_block}");
@@ -376,6 +386,57 @@ mod market {
 				&Sr25519Keyring::Eve.to_account_id(),
 			);
 			assert_eq!(escrow, 0, "the filled bid holds nothing");
+			// The trade credited Eve with EGM, and Ferdie cannot sell the same energy twice.
+			let eve = Sr25519Keyring::Eve.to_account_id();
+			assert_eq!(crate::Energium::buyer_info(&eve).balance_wh, 1_000 - lost_wh(&eve));
+			let ferdie_sold =
+				<crate::Energium as energy_primitives::TradedEnergy<AccountId>>::traded(
+					&Sr25519Keyring::Ferdie.to_account_id(),
+					period,
+				);
+			assert_eq!(ferdie_sold.sold_wh, 1_000);
 		});
+	}
+
+	/// What the energy ledger shows `who` lost in delivery: bought minus received.
+	fn lost_wh(who: &AccountId) -> u64 {
+		let info = crate::Energium::buyer_info(who);
+		info.open_periods.iter().map(|entry| entry.bought_wh - entry.received_wh).sum()
+	}
+
+	#[test]
+	fn the_settlement_queue_has_room_for_every_period_in_play() {
+		use polkadot_sdk::frame_support::traits::Get;
+		// Ledger entries open for every period with a book (orders, up to a day ahead), the
+		// current one (tariff purchases) and the readings' window back; each waits out the
+		// window after its end. The queue must hold them all, with as much again for a
+		// settlement backlog, or a hook could not queue a period.
+		let books: u32 = <Runtime as pallet_double_auction::Config>::MaxOpenBooks::get();
+		let window: u32 = <Runtime as pallet_prosumer::Config>::MaxReadingDelay::get();
+		let delay: u32 = <Runtime as pallet_energium::Config>::SettlementDelay::get();
+		let queue: u32 = <Runtime as pallet_energium::Config>::MaxPendingPeriods::get();
+		assert_eq!(delay, window, "settlement waits exactly the readings' window");
+		let in_play = books + 1 + window + delay + 1;
+		assert!(queue >= 2 * in_play, "{queue} periods against {in_play} in play");
+	}
+
+	#[test]
+	fn the_fast_preset_has_short_periods_and_every_preset_a_tariff() {
+		genesis_of(genesis_config_presets::DEV_FAST_PRESET).execute_with(|| {
+			assert_eq!(pallet_prosumer::PeriodLength::<Runtime>::get(), 12);
+			assert_eq!(
+				<crate::configs::PeriodLength as polkadot_sdk::frame_support::traits::Get<u32>>::get(),
+				12
+			);
+		});
+		for preset in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+			genesis_of(preset).execute_with(|| {
+				assert_eq!(pallet_prosumer::PeriodLength::<Runtime>::get(), 900);
+				assert_eq!(
+					pallet_energium::GridTariff::<Runtime>::get(),
+					Some(genesis_config_presets::demo_tariff())
+				);
+			});
+		}
 	}
 }

@@ -76,14 +76,18 @@ export async function waitFor(what, check, timeoutMs, intervalMs = 500) {
     (lastError ? ` (last error: ${lastError.message})` : ''));
 }
 
-/** Starts `energy-node --dev` with its own temporary database and loopback ports. */
-export async function startDevNode(name = 'dev') {
+/**
+ * Starts `energy-node --dev` with its own temporary database and loopback ports; `chain`
+ * picks another development preset (`dev-fast`: 12-second delivery periods).
+ */
+export async function startDevNode(name = 'dev', chain = undefined) {
   const dir = scratchDir(name);
   const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
   const log = openSync(join(dir, 'node.log'), 'a');
   const startedAt = Date.now();
   const proc = spawn(NODE_BIN, [
     '--dev',
+    ...(chain ? ['--chain', chain] : []),
     '--base-path', join(dir, 'db'),
     '--rpc-port', String(rpcPort),
     '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,

@@ -1,19 +1,27 @@
 //! The market's participants and meters.
 
 use crate::{
-	Balance, Balances, DoubleAuction, Prosumer, Runtime, RuntimeHoldReason, Timestamp, ZoneMarket,
-	UNIT,
+	AccountId, Balance, Balances, DoubleAuction, Energium, Prosumer, Runtime, RuntimeHoldReason,
+	Timestamp, ZoneMarket, UNIT,
 };
 use polkadot_sdk::{
-	frame_support::{parameter_types, traits::ConstU32},
-	sp_runtime::transaction_validity::TransactionPriority,
+	frame_support::{parameter_types, traits::ConstU32, PalletId},
+	sp_runtime::{traits::AccountIdConversion, transaction_validity::TransactionPriority},
 };
 
 use super::ConsortiumOrigin;
 
 /// Length of a delivery period: a quarter hour, the settlement period of European power
-/// markets. Period `p` starts `p × 900` s after the Unix epoch.
+/// markets. Period `p` starts `p × 900` s after the Unix epoch. A genesis config may choose
+/// another length (`prosumer.periodSeconds`, the `dev-fast` preset's 12 s); every pallet
+/// reads the one in force through [`PeriodLength`].
 pub const PERIOD_SECONDS: u32 = 900;
+
+/// A reading is accepted up to this many periods after its period (an hour of quarter hours).
+pub const MAX_READING_DELAY: u32 = 4;
+
+/// The delivery-period length in force (pallet-prosumer's, fixed at genesis).
+pub type PeriodLength = pallet_prosumer::PeriodLengthOf<Runtime>;
 
 parameter_types! {
 	/// Held from a participant while it is registered: enough to make registering a
@@ -34,14 +42,16 @@ impl pallet_prosumer::Config for Runtime {
 	type UnixTime = Timestamp;
 	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
 	/// A reading is accepted up to an hour after its period.
-	type MaxReadingDelay = ConstU32<4>;
+	type MaxReadingDelay = ConstU32<MAX_READING_DELAY>;
 	/// A day of quarter hours per participant.
 	type MaxPeriodsRetained = ConstU32<96>;
 	/// 100 MW: a large wind farm or an industrial connection.
 	type MaxCapacityW = ConstU32<100_000_000>;
 	type ReadingPriority = MeterReadingPriority;
-	/// A participant with open orders may not leave.
-	type Activity = DoubleAuction;
+	/// A participant with open orders, an unsettled period or a debt may not leave.
+	type Activity = (DoubleAuction, Energium);
+	/// Readings debit EGM.
+	type OnReading = Energium;
 	type WeightInfo = pallet_prosumer::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TimestampBenchmarkHelper;
@@ -60,7 +70,7 @@ impl pallet_prosumer::BenchmarkHelper for TimestampBenchmarkHelper {
 impl pallet_zone_market::Config for Runtime {
 	/// The grid is the consortium's to describe.
 	type OperatorOrigin = ConsortiumOrigin;
-	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
+	type PeriodSeconds = PeriodLength;
 	/// 32 zones: the substations of a town (the matrix holds 1 024 distances, 4 KiB).
 	type MaxZones = ConstU32<32>;
 	type WeightInfo = pallet_zone_market::weights::SubstrateWeight<Runtime>;
@@ -73,8 +83,11 @@ impl pallet_double_auction::Config for Runtime {
 	type OperatorOrigin = ConsortiumOrigin;
 	type Participants = Prosumer;
 	type Grid = ZoneMarket;
+	/// Trades credit EGM; filled orders count against capacity.
+	type OnTrade = Energium;
+	type Traded = Energium;
 	type UnixTime = Timestamp;
-	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
+	type PeriodSeconds = PeriodLength;
 	/// A day ahead, as a day-ahead market.
 	type MaxPeriodsAhead = ConstU32<96>;
 	/// A day ahead plus room for begun periods whose books wait to close (one closes per
@@ -128,5 +141,44 @@ impl pallet_double_auction::BenchmarkHelper<crate::AccountId> for MarketBenchmar
 		};
 		let _ =
 			ZoneMarket::set_grid(polkadot_sdk::frame_system::RawOrigin::Root.into(), matrix, rules);
+	}
+}
+
+parameter_types! {
+	/// The grid operator's settlement account: tariff purchases and imbalance charges go
+	/// there. It is keyless; the consortium decides what is done with it.
+	pub GridAccount: AccountId = PalletId(*b"egm/grid").into_account_truncating();
+}
+
+impl pallet_energium::Config for Runtime {
+	type Currency = Balances;
+	/// The tariff is the consortium's.
+	type OperatorOrigin = ConsortiumOrigin;
+	type GridAccount = GridAccount;
+	type Participants = Prosumer;
+	type UnixTime = Timestamp;
+	type PeriodSeconds = PeriodLength;
+	/// The readings' window: a period is settled once no reading for it can arrive.
+	type SettlementDelay = ConstU32<MAX_READING_DELAY>;
+	/// 64 participants a block: 9 600 per quarter hour (150 blocks), past the papers' 3 000.
+	type MaxSettlementsPerBlock = ConstU32<64>;
+	/// A day ahead of books (104), the readings' window, and a backlog.
+	type MaxPendingPeriods = ConstU32<256>;
+	/// A day of quarter hours per participant; older periods are in the events.
+	type MaxPeriodsRetained = ConstU32<96>;
+	/// A year of months.
+	type MaxMonthsRetained = ConstU32<12>;
+	type WeightInfo = pallet_energium::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MarketBenchmarkHelper;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_energium::BenchmarkHelper<AccountId> for MarketBenchmarkHelper {
+	fn set_unix_time_ms(millis: u64) {
+		polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(millis);
+	}
+	fn approved_participant(who: &AccountId, zone: u32) {
+		<Self as pallet_double_auction::BenchmarkHelper<AccountId>>::approved_participant(who, zone)
 	}
 }
