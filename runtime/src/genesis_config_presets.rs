@@ -10,9 +10,10 @@
 //! use them on a network that matters.
 
 use crate::{
-	opaque::SessionKeys, AccountId, BalancesConfig, ConsortiumMembershipConfig, EnergiumConfig,
-	NodeAuthorizationConfig, ProsumerConfig, RuntimeGenesisConfig, SessionConfig, SudoConfig,
-	ValidatorSetConfig, ZoneMarketConfig, UNIT,
+	configs::GridAccount, opaque::SessionKeys, AccountId, BalancesConfig,
+	ConsortiumMembershipConfig, EnergiumConfig, NodeAuthorizationConfig, ProsumerConfig,
+	RuntimeGenesisConfig, SessionConfig, SudoConfig, ValidatorSetConfig, ZoneMarketConfig,
+	EXISTENTIAL_DEPOSIT, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use pallet_energium::Tariff;
@@ -189,7 +190,14 @@ fn consortium_genesis(
 	sorted_consortium.sort();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed.iter().cloned().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed
+				.iter()
+				.cloned()
+				.map(|who| (who, ENDOWMENT))
+				// The grid operator's settlement account holds the existential deposit, so
+				// that payments of any size reach it.
+				.chain([(GridAccount::get(), EXISTENTIAL_DEPOSIT)])
+				.collect::<Vec<_>>(),
 		},
 		session: SessionConfig {
 			keys: validators

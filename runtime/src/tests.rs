@@ -431,6 +431,8 @@ mod market {
 		});
 		for preset in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
 			genesis_of(preset).execute_with(|| {
+				let grid = crate::configs::GridAccount::get();
+				assert!(crate::Balances::free_balance(&grid) >= crate::EXISTENTIAL_DEPOSIT);
 				assert_eq!(pallet_prosumer::PeriodLength::<Runtime>::get(), 900);
 				assert_eq!(
 					pallet_energium::GridTariff::<Runtime>::get(),

@@ -358,9 +358,10 @@ pub mod pallet {
 		/// or is cancelled. The book is cleared from the next block on.
 		///
 		/// Origin: signed by an approved participant. Emits `OrderPlaced`.
-		/// Weight: `place_order`, benchmarked with the caller's and the book's lists full.
+		/// Weight: `place_order`, benchmarked with the caller's and the book's lists full,
+		/// plus the ledger's `traded` query.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::place_order())]
+		#[pallet::weight(T::WeightInfo::place_order().saturating_add(T::Traded::traded_weight()))]
 		pub fn place_order(
 			origin: OriginFor<T>,
 			side: Side,

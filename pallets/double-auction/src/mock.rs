@@ -105,6 +105,9 @@ impl TradedEnergy<u64> for MockLedger {
 	fn traded(who: &u64, period: PeriodIndex) -> energy_primitives::TradedWh {
 		TRADED.with(|t| t.borrow().get(&(*who, period)).copied().unwrap_or_default())
 	}
+	fn traded_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		polkadot_sdk::frame_support::weights::Weight::zero()
+	}
 }
 
 /// The registry: the participants the tests declare.

@@ -25,6 +25,12 @@ fn set_period<T: Config>(period: PeriodIndex) {
 	T::BenchmarkHelper::set_unix_time_ms(millis);
 }
 
+/// The grid account as genesis leaves it: holding the existential deposit.
+fn grid_account<T: Config>() {
+	use polkadot_sdk::frame_support::traits::fungible::Inspect;
+	T::Currency::set_balance(&T::GridAccount::get(), T::Currency::minimum_balance());
+}
+
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
@@ -76,6 +82,7 @@ mod benchmarks {
 	#[benchmark]
 	fn buy_energy() {
 		set_period::<T>(NOW);
+		grid_account::<T>();
 		let who = funded::<T>("buyer", 0);
 		T::BenchmarkHelper::approved_participant(&who, 0);
 		GridTariff::<T>::put(tariff());
@@ -89,6 +96,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn pay_debt() {
+		grid_account::<T>();
 		let who = funded::<T>("debtor", 0);
 		Accounts::<T>::mutate(&who, |account| account.debt = 1_000_000u32.into());
 
@@ -151,6 +159,7 @@ mod benchmarks {
 	#[benchmark]
 	fn settle(n: Linear<1, { T::MaxSettlementsPerBlock::get() }>) {
 		set_period::<T>(NOW);
+		grid_account::<T>();
 		GridTariff::<T>::put(tariff());
 		let period = NOW - 1;
 		for i in 0..n {

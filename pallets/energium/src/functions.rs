@@ -110,6 +110,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The invariants:
+	/// - the grid account holds the existential deposit;
 	/// - EGM issuance = credited − debited = the sum of balances;
 	/// - per participant, purchased − consumed + shortfall = balance (no balance negative:
 	///   balances are unsigned and every debit is capped at the balance);
@@ -120,6 +121,10 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
+		ensure!(
+			T::Currency::balance(&T::GridAccount::get()) >= T::Currency::minimum_balance(),
+			"the grid account holds the existential deposit, so any payment reaches it"
+		);
 		let issuance = TotalIssuanceWh::<T>::get();
 		ensure!(
 			issuance == TotalCreditedWh::<T>::get().saturating_sub(TotalDebitedWh::<T>::get()),

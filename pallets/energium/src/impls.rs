@@ -6,7 +6,10 @@ use energy_primitives::{
 	OnMeterReading, OnTrade, ParticipantActivity, PeriodEnergy, PeriodIndex, TradeRecord,
 	TradedEnergy, TradedWh, ZoneCode,
 };
-use polkadot_sdk::{frame_support::weights::Weight, sp_runtime::traits::Zero};
+use polkadot_sdk::{
+	frame_support::{traits::Get, weights::Weight},
+	sp_runtime::traits::Zero,
+};
 
 /// `creditEnergy`: every settled trade credits its buyer.
 impl<T: Config> OnTrade<T::AccountId> for Pallet<T> {
@@ -35,6 +38,10 @@ impl<T: Config> TradedEnergy<T::AccountId> for Pallet<T> {
 		OpenLedger::<T>::get(period, who)
 			.map(|entry| TradedWh { bought_wh: entry.bought_wh, sold_wh: entry.sold_wh })
 			.unwrap_or_default()
+	}
+	fn traded_weight() -> Weight {
+		// One read of an open ledger entry.
+		T::DbWeight::get().reads(1)
 	}
 }
 

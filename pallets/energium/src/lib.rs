@@ -101,7 +101,8 @@ pub mod pallet {
 		/// Who sets the tariff: the grid operator (the consortium in our runtime).
 		type OperatorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// The grid operator's settlement account: it receives tariff purchases and
-		/// imbalance charges.
+		/// imbalance charges. Genesis must endow it with the existential deposit, so that
+		/// payments of any size reach it (`try_state` checks it).
 		#[pallet::constant]
 		type GridAccount: Get<Self::AccountId>;
 		/// The participant registry: who may buy, and in what zone.
@@ -341,8 +342,6 @@ pub mod pallet {
 				);
 				GridTariff::<T>::put(tariff);
 			}
-			// The grid account exists from genesis, so that payments of any size reach it.
-			polkadot_sdk::frame_system::Pallet::<T>::inc_providers(&T::GridAccount::get());
 		}
 	}
 

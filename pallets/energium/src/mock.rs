@@ -80,6 +80,8 @@ pub const EVE: u64 = 5;
 pub const PAUPER: u64 = 9;
 /// The grid operator's settlement account.
 pub const GRID: u64 = 100;
+/// What the grid account starts with: the existential deposit.
+pub const GRID_START: u64 = 1;
 /// What each funded account starts with.
 pub const FUNDS: u64 = 1_000_000;
 /// The genesis tariff: 0.30 and 0.50 per kWh, in micro-units.
@@ -153,7 +155,14 @@ pub fn set_period(period: PeriodIndex) {
 pub fn new_test_ext() -> TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(ALICE, FUNDS), (BOB, FUNDS), (CHARLIE, FUNDS), (EVE, FUNDS), (PAUPER, 2)],
+		balances: vec![
+			(ALICE, FUNDS),
+			(BOB, FUNDS),
+			(CHARLIE, FUNDS),
+			(EVE, FUNDS),
+			(PAUPER, 2),
+			(GRID, GRID_START),
+		],
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)

@@ -97,11 +97,16 @@ impl<AccountId> OnTrade<AccountId> for () {
 pub trait TradedEnergy<AccountId> {
 	/// Energy `who`'s bids and offers were filled with for `period`.
 	fn traded(who: &AccountId, period: PeriodIndex) -> TradedWh;
+	/// What one call of [`Self::traded`] weighs; the order's weight includes it.
+	fn traded_weight() -> Weight;
 }
 
 impl<AccountId> TradedEnergy<AccountId> for () {
 	fn traded(_: &AccountId, _: PeriodIndex) -> TradedWh {
 		TradedWh::default()
+	}
+	fn traded_weight() -> Weight {
+		Weight::zero()
 	}
 }
 
