@@ -94,8 +94,9 @@ impl pallet_double_auction::Config for Runtime {
 	/// block, so they clear within seconds).
 	type MaxOpenBooks = ConstU32<104>;
 	/// 128 orders per quarter hour: the clearing of a full book (charged as two trades per
-	/// order) and the closing of another take 108 ms, 5.4 % of a block (docs/benchmarks.md;
-	/// a runtime test checks they fit in a quarter).
+	/// order, each told to the energy ledger), the closing of another and a full settlement
+	/// step take 270 ms, 13.5 % of a block (docs/benchmarks.md; a runtime test checks they
+	/// fit in a quarter).
 	type MaxOrdersPerPeriod = ConstU32<128>;
 	/// A household places a bid and an offer for a few periods; an aggregator more.
 	type MaxOpenOrdersPerAccount = ConstU32<16>;
