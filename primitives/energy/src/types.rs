@@ -204,8 +204,11 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn energy_bound_rounds_up_and_saturates() {
+	fn energy_bound_rounds_up_scales_with_periods_and_saturates() {
 		assert_eq!(energy_bound_wh(4_000, 900, 1), 1_000);
+		// 3 kW for a quarter hour is 750 Wh; for two quarter hours 1.5 kWh.
+		assert_eq!(energy_bound_wh(3_000, 900, 2), 1_500);
+		// 1 W for a quarter hour is 0.25 Wh: rounded up to 1.
 		assert_eq!(energy_bound_wh(1, 900, 1), 1);
 		assert_eq!(energy_bound_wh(0, 900, 7), 0);
 		assert_eq!(energy_bound_wh(u32::MAX, u32::MAX, u32::MAX), WattHours::MAX);

@@ -41,17 +41,6 @@ fn integrity_test_passes_for_the_mock() {
 }
 
 #[test]
-fn energy_bound_rounds_up_and_scales_with_periods() {
-	// 3 kW for a quarter hour is 750 Wh; for two quarter hours 1.5 kWh.
-	assert_eq!(energy_bound_wh(3_000, 900, 1), 750);
-	assert_eq!(energy_bound_wh(3_000, 900, 2), 1_500);
-	// 1 W for 1 s is 1/3600 Wh: rounded up to 1.
-	assert_eq!(energy_bound_wh(1, 1, 1), 1);
-	assert_eq!(energy_bound_wh(0, 900, 10), 0);
-	assert_eq!(energy_bound_wh(u32::MAX, u32::MAX, u32::MAX), u64::MAX);
-}
-
-#[test]
 fn genesis_may_choose_a_shorter_delivery_period() {
 	use polkadot_sdk::sp_runtime::BuildStorage;
 	let mut storage =
