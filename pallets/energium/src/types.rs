@@ -12,9 +12,9 @@ pub type EgmUnits = u128;
 /// EGM has 18 decimals, as the paper's token: `1 EGM = 1 kWh × 10¹⁸`.
 pub const EGM_DECIMALS: u8 = 18;
 
-/// Smallest EGM units in one Wh. The ledger moves whole Wh only, so every balance is a
-/// multiple of it.
-pub const EGM_UNITS_PER_WH: EgmUnits = 1_000_000_000_000_000;
+/// Smallest EGM units in one Wh (10¹⁵: a kWh is 10^`EGM_DECIMALS`). The ledger moves whole
+/// Wh only, so every balance is a multiple of it.
+pub const EGM_UNITS_PER_WH: EgmUnits = 10u128.pow(EGM_DECIMALS as u32 - 3);
 
 /// The most zones whose data is dropped when a period leaves the zone view: the runtime's
 /// grid has 32 zones, and participants' zone codes are the operator's to approve.
