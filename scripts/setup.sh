@@ -4,7 +4,9 @@
 #   - Debian packages: protobuf-compiler (libp2p), clang + libclang-dev (bindgen),
 #     docker-compose (to validate docker-compose.yml where no Docker engine runs).
 #   - Rust: the wasm32-unknown-unknown target and rust-src (the runtime's wasm build).
-#   - Node.js packages of the end-to-end tests (@polkadot/api), from tests/e2e/package-lock.json.
+#   - Node.js packages of the end-to-end tests (@polkadot/api, puppeteer-core), from
+#     tests/e2e/package-lock.json, and of the web dashboard, from dashboard/package-lock.json.
+#   - chromium (Debian's), the headless browser the dashboard's end-to-end test drives.
 #   - matplotlib (PyPI), for the charts of `energy-sim sweep`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,7 @@ command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
 ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || need_apt+=(libclang-dev)
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)   # the dashboard's e2e test
 if [ ${#need_apt[@]} -gt 0 ]; then
 	echo "setup: installing ${need_apt[*]}"
 	SUDO=""
@@ -44,6 +47,9 @@ if command -v npm >/dev/null 2>&1; then
 		echo "setup: installing the end-to-end test client (npm ci)"
 		(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 	fi
+	# The web dashboard: its npm packages, and the bundle in dashboard/dist/.
+	echo "setup: the web dashboard (dashboard/build.sh)"
+	dashboard/build.sh
 else
 	echo "setup: npm is missing; the end-to-end tests need Node.js >= 18" >&2
 	exit 1

@@ -38,7 +38,10 @@ if [ "$mode" = all ] || [ "$mode" = --e2e ]; then
 		docker-compose -f docker-compose.yml config --quiet
 	fi
 	echo "== end-to-end tests (real nodes on loopback, @polkadot/api client)"
-	[ -d tests/e2e/node_modules/@polkadot/api ] || (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+	{ [ -d tests/e2e/node_modules/@polkadot/api ] && [ -d tests/e2e/node_modules/puppeteer-core ]; } \
+		|| (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+	# The web dashboard's bundle, which dashboard.test.mjs serves (npm ci when needed; ~1 s).
+	dashboard/build.sh
 	export E2E_DIR="${E2E_DIR:-$ROOT/target-e2e}"
 	rm -rf "$E2E_DIR"
 	(cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout ./*.test.mjs)
