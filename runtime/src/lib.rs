@@ -154,8 +154,9 @@ pub type UncheckedExtrinsic =
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade, besides the pallets' own.
-type Migrations = ();
+/// Storage migrations run on the next runtime upgrade, besides the pallets' own. Each is
+/// versioned: it runs once, on a chain whose pallet storage is at the version it upgrades.
+type Migrations = (pallet_prosumer::migrations::v1::MigrateToV1<Runtime>,);
 
 /// Dispatches extrinsics to pallets and runs the block hooks.
 pub type Executive = frame_executive::Executive<

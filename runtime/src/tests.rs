@@ -205,6 +205,16 @@ mod meter_readings {
 		pallet_timestamp::Now::<Runtime>::put(millis);
 	}
 
+	/// Let the chain's first block end in `period`, as on a node: the prosumer pallet then
+	/// records it as the period the genesis meters count from.
+	fn start_chain_in(period: u32) {
+		use polkadot_sdk::frame_support::traits::Hooks;
+		let millis = u64::from(period) * u64::from(PERIOD_SECONDS) * 1_000;
+		pallet_timestamp::Now::<Runtime>::put(millis);
+		<crate::Prosumer as Hooks<crate::BlockNumber>>::on_finalize(1);
+		assert_eq!(pallet_prosumer::ChainStartPeriod::<Runtime>::get(), Some(period));
+	}
+
 	fn signed_reading(signer: &sr25519::Pair, reading: MeterReading) -> UncheckedExtrinsic {
 		let call = RuntimeCall::Prosumer(pallet_prosumer::Call::submit_reading { reading });
 		let extension: TxExtension = (
@@ -277,6 +287,7 @@ mod meter_readings {
 	#[test]
 	fn the_runtime_validates_a_demo_meters_reading_and_refuses_an_unknown_key() {
 		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			start_chain_in(PERIOD);
 			set_clock_after(PERIOD);
 			let reading = MeterReading {
 				period: PERIOD,

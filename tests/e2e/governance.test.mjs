@@ -21,7 +21,8 @@ before(async () => {
   const keyring = new Keyring({ type: 'sr25519' });
   members = ['//Alice', '//Bob', '//Charlie', '//Dave'].map((uri) => keyring.addFromUri(uri));
   eve = keyring.addFromUri('//Eve');
-  net = await localNetwork('governance');
+  // Minute-long delivery periods, so that a meter bound during the run reports within one.
+  net = await localNetwork('governance', { periodSeconds: 60 });
   net.run('start');
   api = await connect(net.url(0), 90000);
   await waitFor('finalized #2', async () => (await finalizedNumber(api)) >= 2, 120000, 1000);
@@ -136,14 +137,22 @@ test('motions approve a participant and bind its meter; its readings count until
   assert.equal(participant.status.toString(), 'Approved');
   assert.equal(participant.meter.unwrap().toString(), meter.address);
 
-  const periodSeconds = api.consts.prosumer.periodSeconds.toNumber();
-  const period = Math.floor((await api.query.timestamp.now()).toNumber() / 1000 / periodSeconds) - 1;
-  const reading = (importedWh) => api.tx.prosumer.submitReading({ period, counters: { importedWh, exportedWh: 0 } });
-  const { events } = await submitAndFinalize(api, reading(400), meter);
+  // The commissioning counters were read during the binding's period: they account for
+  // the periods before it, so the first reading is for the binding's period, once it ended.
+  const periodSeconds = (await api.query.prosumer.periodLength()).toNumber();
+  const boundIn = (await api.query.prosumer.meters(meter.address)).unwrap().lastPeriod.unwrap().toNumber() + 1;
+  const reading = (period, importedWh) =>
+    api.tx.prosumer.submitReading({ period, counters: { importedWh, exportedWh: 0 } });
+  await assert.rejects(reading(boundIn - 1, 50).signAndSend(meter), /Custom error: 6/);
+  await waitFor('the binding period to end', async () =>
+    Math.floor((await api.query.timestamp.now()).toNumber() / 1000 / periodSeconds) > boundIn,
+  (periodSeconds + 30) * 1000, 1000);
+  // 7 kW for a minute is at most 117 Wh.
+  const { events } = await submitAndFinalize(api, reading(boundIn, 100), meter);
   assert.ok(events.some(({ event }) => api.events.prosumer.ReadingRecorded.is(event)));
 
   await carry(api.tx.prosumer.revokeMeter(newcomer.address));
-  await assert.rejects(reading(500).signAndSend(meter), /Custom error: 1/);
+  await assert.rejects(reading(boundIn + 1, 110).signAndSend(meter), /Custom error: 1/);
 });
 
 test('motions change the zone data and the market mechanism; the next clearing follows them', async () => {
@@ -178,14 +187,15 @@ test('motions change the zone data and the market mechanism; the next clearing f
       }
     }
   });
-  const periodSeconds = api.consts.doubleAuction.periodSeconds.toNumber();
+  const periodSeconds = (await api.query.prosumer.periodLength()).toNumber();
   const period = Math.floor((await api.query.timestamp.now()).toNumber() / 1000 / periodSeconds) + 2;
   const perKwh = (fraction) => BigInt(Math.round(fraction * 1000)) * UNIT / 1000n;
   // Dave would pay the most, but Ferdie is now out of his reach; Eve (zone 2) is 500 m away.
+  // Minute-long periods: within Dave's 15 kW, Eve's 10 kW and Ferdie's 50 kW.
   await Promise.all([
-    submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', period, 1000, perKwh(0.40)), dave),
-    submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', period, 1000, perKwh(0.30)), eve),
-    submitAndWait(api, api.tx.doubleAuction.placeOrder('Offer', period, 2000, perKwh(0.10)), ferdie),
+    submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', period, 200, perKwh(0.40)), dave),
+    submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', period, 150, perKwh(0.30)), eve),
+    submitAndWait(api, api.tx.doubleAuction.placeOrder('Offer', period, 300, perKwh(0.10)), ferdie),
   ]);
   await waitFor('the book to be cleared with all three orders', async () =>
     cleared.some((e) => e.method === 'BookCleared' && e.data[0] === period && e.data[2] === 3), 60000, 500);
@@ -197,11 +207,12 @@ test('motions change the zone data and the market mechanism; the next clearing f
   assert.equal(tradePeriod, period);
   assert.equal(buyer, eve.address);
   assert.equal(seller, ferdie.address);
-  // Pay-as-offer, and 1 kWh over 500 m of the 400 V feeder loses 2.35 Wh.
+  // Pay-as-offer, and 150 Wh in a minute (9 kW) over 500 m of the 400 V feeder loses
+  // 0.79 Wh (2.35 Wh for 1 kWh in a quarter hour, times 0.15² × 15), rounded to 1 Wh.
   assert.equal(BigInt(buyerPrice), perKwh(0.10));
   assert.equal(BigInt(sellerPrice), perKwh(0.10));
-  assert.equal(sold, 1000);
-  assert.equal(lost, 2);
+  assert.equal(sold, 150);
+  assert.equal(lost, 1);
   assert.equal(delivered + lost, sold);
   const daveOrders = await api.query.doubleAuction.openOrdersOf(dave.address);
   assert.equal(daveOrders.length, 1, "Dave's bid stays open");

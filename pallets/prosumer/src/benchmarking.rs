@@ -68,6 +68,18 @@ fn metered_participant<T: Config>() -> Result<(T::AccountId, T::AccountId), Benc
 	Ok((who, meter))
 }
 
+/// Make `meter` look unread since genesis, so that a reading takes the branch that also
+/// reads the chain's first period. Together with the full history of `metered_participant`
+/// (which a meter bound at genesis would not have yet) this bounds both branches at once.
+fn as_if_bound_at_genesis<T: Config>(meter: &T::AccountId) {
+	Meters::<T>::mutate(meter, |record| {
+		if let Some(record) = record {
+			record.last_period = None;
+		}
+	});
+	ChainStartPeriod::<T>::put(BASE_PERIOD);
+}
+
 /// Fill `who`'s history with `MaxPeriodsRetained` periods ending at `BASE_PERIOD - 1`.
 fn fill_history<T: Config>(who: &T::AccountId) {
 	let retained = T::MaxPeriodsRetained::get();
@@ -196,6 +208,7 @@ mod benchmarks {
 			counters: MeterCounters { imported_wh: 1_000, exported_wh: 1_000 },
 		};
 		assert!(full_history::<T>(&who));
+		as_if_bound_at_genesis::<T>(&meter);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(meter), reading);
@@ -212,6 +225,7 @@ mod benchmarks {
 	#[benchmark]
 	fn check_meter_reading() -> Result<(), BenchmarkError> {
 		let (_, meter) = metered_participant::<T>()?;
+		as_if_bound_at_genesis::<T>(&meter);
 		let reading = MeterReading {
 			period: BASE_PERIOD,
 			counters: MeterCounters { imported_wh: 1_000, exported_wh: 1_000 },

@@ -9,6 +9,7 @@ use polkadot_sdk::{
 		traits::{fungible::MutateHold, tokens::Precision, UnixTime},
 	},
 	frame_system,
+	sp_runtime::traits::Zero,
 };
 
 /// What an accepted reading changes.
@@ -170,11 +171,23 @@ impl<T: Config> Pallet<T> {
 	/// Record `key` as the active meter of `participant`. The key's account gets a provider
 	/// reference, so that it exists (and can sign with a nonce) without holding funds; the
 	/// reference stays with the key's permanent record.
+	///
+	/// The counters are read off the meter during the current period, so they account for
+	/// the periods before it: the first reading must be for this period or a later one, and
+	/// may span the periods from this one on. At genesis the chain's first period is not
+	/// known yet, and the meter's first reading counts from it ([`ChainStartPeriod`]).
 	fn activate_meter(participant: &T::AccountId, key: &T::AccountId, counters: MeterCounters) {
+		let last_period = if frame_system::Pallet::<T>::block_number().is_zero() {
+			None
+		} else {
+			// A participant's readings are for ended periods, so its last metered period is
+			// before the current one; the `max` only guards that.
+			Self::current_period().checked_sub(1).max(Self::last_metered_period(participant))
+		};
 		let meter = Meter {
 			participant: participant.clone(),
 			status: MeterStatus::Active,
-			last_period: Self::last_metered_period(participant),
+			last_period,
 			counters,
 		};
 		Meters::<T>::insert(key, meter);
@@ -266,12 +279,18 @@ impl<T: Config> Pallet<T> {
 		ensure!(reading.period < current, ReadingRejection::PeriodNotEnded);
 		let age = current.saturating_sub(reading.period);
 		ensure!(age <= T::MaxReadingDelay::get(), ReadingRejection::ReadingTooOld);
+		// The periods the counters' increase may span: since the last period they account
+		// for, or for a meter bound at genesis, since the chain's first period.
 		let elapsed = match meter.last_period {
 			Some(last) => {
 				ensure!(reading.period > last, ReadingRejection::PeriodNotAfterLast);
 				reading.period.saturating_sub(last)
 			},
-			None => 1,
+			None => {
+				let first = ChainStartPeriod::<T>::get().unwrap_or(current);
+				ensure!(reading.period >= first, ReadingRejection::PeriodNotAfterLast);
+				reading.period.saturating_sub(first).saturating_add(1)
+			},
 		};
 
 		let imported_wh = reading
@@ -346,8 +365,8 @@ impl<T: Config> Pallet<T> {
 				ensure!(meter.participant == who, "a meter points to another participant");
 				ensure!(meter.status == MeterStatus::Active, "a participant's meter is revoked");
 				ensure!(
-					meter.last_period == Self::last_metered_period(&who),
-					"a meter's last period is not the participant's last metered period"
+					Self::last_metered_period(&who) <= meter.last_period,
+					"a participant's metered period is later than its meter's last period"
 				);
 			}
 		}

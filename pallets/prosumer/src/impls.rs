@@ -25,6 +25,10 @@ impl<T: Config> MeteredEnergy<T::AccountId> for Pallet<T> {
 	fn last_reading(who: &T::AccountId) -> Option<MeterReading> {
 		let key = Participants::<T>::get(who)?.meter?;
 		let meter = Meters::<T>::get(key)?;
-		meter.last_period.map(|period| MeterReading { period, counters: meter.counters })
+		// Until the meter's first reading, its counters are those of its commissioning, not
+		// of a reading: the history's last period then is earlier, or there is none.
+		let period = meter.last_period?;
+		(Pallet::<T>::last_metered_period(who) == Some(period))
+			.then_some(MeterReading { period, counters: meter.counters })
 	}
 }

@@ -31,6 +31,7 @@ pub use pallet::*;
 mod extension;
 mod functions;
 mod impls;
+pub mod migrations;
 pub mod traits;
 pub mod types;
 pub mod weights;
@@ -79,7 +80,7 @@ pub mod pallet {
 			},
 		},
 		frame_system::{self, pallet_prelude::*},
-		sp_runtime::transaction_validity::TransactionPriority,
+		sp_runtime::{traits::One, transaction_validity::TransactionPriority},
 	};
 
 	/// The balance type of [`Config::Currency`].
@@ -92,7 +93,11 @@ pub mod pallet {
 	/// The retained per-period energy of one participant, oldest first.
 	pub type EnergyHistoryOf<T> = BoundedVec<PeriodEnergy, <T as Config>::MaxPeriodsRetained>;
 
+	/// The storage layout's version. 1: [`ChainStartPeriod`] (see [`crate::migrations`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Configuration of the pallet.
@@ -184,6 +189,12 @@ pub mod pallet {
 	/// [`PeriodLengthOf`].
 	#[pallet::storage]
 	pub type PeriodLength<T: Config> = StorageValue<_, u32, ValueQuery, T::PeriodSeconds>;
+
+	/// The delivery period of the chain's first block, written at the end of block 1: the
+	/// first reading of a meter bound at genesis may span the periods since. (A chain that
+	/// ran before this item existed gets the period of its upgrade.)
+	#[pallet::storage]
+	pub type ChainStartPeriod<T: Config> = StorageValue<_, PeriodIndex, OptionQuery>;
 
 	/// Events of the pallet.
 	#[pallet::event]
@@ -393,6 +404,23 @@ pub mod pallet {
 			assert!(T::MaxReadingDelay::get() > 0, "a reading must be accepted after its period");
 			assert!(T::MaxPeriodsRetained::get() > 0, "at least one period of energy is kept");
 			assert!(T::MaxCapacityW::get() > 0, "some capacity must be declarable");
+		}
+
+		/// Charges, in block 1 only, the write of [`ChainStartPeriod`] in `on_finalize`.
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			if n.is_one() {
+				T::DbWeight::get().reads_writes(1, 1)
+			} else {
+				Weight::zero()
+			}
+		}
+
+		/// Records the chain's first delivery period at the end of block 1, when the block's
+		/// timestamp is set.
+		fn on_finalize(n: BlockNumberFor<T>) {
+			if n.is_one() && !ChainStartPeriod::<T>::exists() {
+				ChainStartPeriod::<T>::put(Self::current_period());
+			}
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -39,6 +39,8 @@ mod runtime {
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountData = pallet_balances::AccountData<u64>;
+	// Real database weights, so that a test of what a hook charges can fail.
+	type DbWeight = polkadot_sdk::frame_support::weights::constants::RocksDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -199,17 +201,25 @@ pub fn run(test: impl FnOnce()) {
 	});
 }
 
-/// Register, approve and meter Alice (meter `METER_A`, commissioned at zero).
+/// The period `metered_alice` binds Alice's meter in: the oldest period a reading can be
+/// for with the clock in `START_PERIOD`.
+pub const BOUND_PERIOD: PeriodIndex = START_PERIOD - DELAY;
+
+/// Register, approve and meter Alice (meter `METER_A`, commissioned at zero in
+/// `BOUND_PERIOD`), the clock back in `START_PERIOD`.
 pub fn metered_alice() {
 	use polkadot_sdk::frame_support::assert_ok;
 	assert_ok!(Prosumer::register(RuntimeOrigin::signed(ALICE), prosumer_profile(1)));
 	assert_ok!(Prosumer::approve(RuntimeOrigin::root(), ALICE));
+	let now = Timestamp::get();
+	set_period(BOUND_PERIOD);
 	assert_ok!(Prosumer::bind_meter(
 		RuntimeOrigin::root(),
 		ALICE,
 		METER_A,
 		MeterCounters::default()
 	));
+	Timestamp::set_timestamp(now);
 }
 
 /// The pallet's events so far.

@@ -78,8 +78,12 @@ pub struct Meter<AccountId> {
 	pub participant: AccountId,
 	/// Active or revoked.
 	pub status: MeterStatus,
-	/// The period of the last accepted reading of this participant when the meter was
-	/// bound, then of this meter's last accepted reading. A reading must be for a later one.
+	/// The last period whose energy `counters` already account for, so the next reading
+	/// must be for a later period and may span the periods since: when the meter is bound,
+	/// the period before the one it is bound in (the counters were read off the meter during
+	/// that period); then the period of its last accepted reading. `None` for a meter bound
+	/// at genesis: its first reading may span the periods since the chain's first
+	/// ([`crate::ChainStartPeriod`]).
 	pub last_period: Option<PeriodIndex>,
 	/// The counters of the last accepted reading; at binding, the counters the operator read
 	/// off the meter when commissioning it.
@@ -104,7 +108,8 @@ pub enum ReadingRejection {
 	PeriodNotEnded = 4,
 	/// The period ended more than `MaxReadingDelay` periods ago.
 	ReadingTooOld = 5,
-	/// The period is not later than the last accepted one.
+	/// The period is not later than the meter's last accepted one or, for a meter's first
+	/// reading, is before the period the meter was bound in.
 	PeriodNotAfterLast = 6,
 	/// The import counter is below the last accepted one.
 	ImportCounterWentBackwards = 7,

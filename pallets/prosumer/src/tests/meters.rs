@@ -24,7 +24,8 @@ fn bind_meter_records_an_active_key_that_exists_without_funds() {
 			Some(Meter {
 				participant: ALICE,
 				status: MeterStatus::Active,
-				last_period: None,
+				// Read off the meter in the current period: it accounts for the ones before.
+				last_period: Some(START_PERIOD - 1),
 				counters
 			})
 		);

@@ -2,5 +2,6 @@
 
 mod genesis;
 mod meters;
+mod migrations;
 mod readings;
 mod registry;

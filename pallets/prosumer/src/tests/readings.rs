@@ -321,12 +321,9 @@ fn a_consumer_may_export_nothing() {
 			METER_B,
 			MeterCounters::default()
 		));
-		assert_refused(
-			METER_B,
-			reading(START_PERIOD - 1, 0, 1),
-			ReadingRejection::ImplausibleExport,
-		);
-		assert_accepted(METER_B, reading(START_PERIOD - 1, 1_250, 0));
+		set_period(START_PERIOD + 1);
+		assert_refused(METER_B, reading(START_PERIOD, 0, 1), ReadingRejection::ImplausibleExport);
+		assert_accepted(METER_B, reading(START_PERIOD, 1_250, 0));
 	});
 }
 
@@ -363,4 +360,90 @@ fn rejection_codes_are_the_indices_of_the_errors_of_the_same_name() {
 	}
 	let codes: Vec<u8> = ReadingRejection::ALL.iter().map(|rejection| rejection.code()).collect();
 	assert_eq!(codes, (0..ReadingRejection::ALL.len() as u8).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_first_reading_several_periods_after_the_binding_may_span_them_all() {
+	run(|| {
+		assert_ok!(Prosumer::register(RuntimeOrigin::signed(ALICE), prosumer_profile(1)));
+		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), ALICE));
+		assert_ok!(Prosumer::bind_meter(
+			RuntimeOrigin::root(),
+			ALICE,
+			METER_A,
+			MeterCounters::default()
+		));
+		assert_eq!(Prosumer::last_reading(&ALICE), None, "commissioning is not a reading");
+		// The meter first reports for the third period after the one it was bound in: its
+		// counters may have grown by four periods' worth (2,500 Wh of import and 750 Wh of
+		// export each), not one.
+		set_period(START_PERIOD + 4);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD + 3, 10_001, 0),
+			ReadingRejection::ImplausibleImport,
+		);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD + 3, 0, 3_001),
+			ReadingRejection::ImplausibleExport,
+		);
+		assert_accepted(METER_A, reading(START_PERIOD + 3, 10_000, 3_000));
+		assert_eq!(Prosumer::last_reading(&ALICE), Some(reading(START_PERIOD + 3, 10_000, 3_000)));
+	});
+}
+
+#[test]
+fn a_first_reading_for_a_period_before_the_binding_is_refused() {
+	run(|| {
+		assert_ok!(Prosumer::register(RuntimeOrigin::signed(ALICE), prosumer_profile(1)));
+		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), ALICE));
+		assert_ok!(Prosumer::bind_meter(
+			RuntimeOrigin::root(),
+			ALICE,
+			METER_A,
+			MeterCounters::default()
+		));
+		set_period(START_PERIOD + 1);
+		// The period before the binding ended before the meter was commissioned.
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - 1, 0, 0),
+			ReadingRejection::PeriodNotAfterLast,
+		);
+		// The period of the binding is the first it may report.
+		assert_accepted(METER_A, reading(START_PERIOD, 10, 0));
+	});
+}
+
+#[test]
+fn a_meter_bound_at_genesis_counts_from_the_chains_first_period() {
+	use polkadot_sdk::frame_support::{traits::Hooks, weights::Weight};
+	ext_with(vec![(ALICE, prosumer_profile(1))], vec![(ALICE, METER_A)]).execute_with(|| {
+		assert_eq!(Meters::<Test>::get(METER_A).unwrap().last_period, None);
+		// Block 1 charges and records the chain's first period when it ends.
+		assert!(<Prosumer as Hooks<u64>>::on_initialize(1) != Weight::zero());
+		assert_eq!(ChainStartPeriod::<Test>::get(), None);
+		<Prosumer as Hooks<u64>>::on_finalize(1);
+		assert_eq!(ChainStartPeriod::<Test>::get(), Some(START_PERIOD));
+		// Later blocks neither charge nor move it.
+		set_period(START_PERIOD + 3);
+		assert!(<Prosumer as Hooks<u64>>::on_initialize(2) == Weight::zero());
+		<Prosumer as Hooks<u64>>::on_finalize(2);
+		assert_eq!(ChainStartPeriod::<Test>::get(), Some(START_PERIOD));
+
+		// The first reading, two periods in, may span three periods; none before the start.
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD - 1, 0, 0),
+			ReadingRejection::PeriodNotAfterLast,
+		);
+		assert_refused(
+			METER_A,
+			reading(START_PERIOD + 2, 7_501, 0),
+			ReadingRejection::ImplausibleImport,
+		);
+		assert_accepted(METER_A, reading(START_PERIOD + 2, 7_500, 2_250));
+		Prosumer::do_try_state().unwrap();
+	});
 }
