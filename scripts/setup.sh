@@ -50,6 +50,12 @@ if command -v npm >/dev/null 2>&1; then
 	# The web dashboard: its npm packages, and the bundle in dashboard/dist/.
 	echo "setup: the web dashboard (dashboard/build.sh)"
 	dashboard/build.sh
+	# The meter simulator (tools/meter-sim): its npm packages, from its own lock file.
+	if [ ! -d tools/meter-sim/node_modules/@polkadot/api ] \
+		|| [ tools/meter-sim/package-lock.json -nt tools/meter-sim/node_modules/.package-lock.json ]; then
+		echo "setup: installing the meter simulator (npm ci in tools/meter-sim)"
+		(cd tools/meter-sim && npm ci --no-audit --no-fund --loglevel=error)
+	fi
 else
 	echo "setup: npm is missing; the end-to-end tests need Node.js >= 18" >&2
 	exit 1

@@ -37,6 +37,10 @@ if [ "$mode" = all ] || [ "$mode" = --e2e ]; then
 		echo "== docker-compose.yml is valid"
 		docker-compose -f docker-compose.yml config --quiet
 	fi
+	# The meter simulator: its packages (meter-sim.test.mjs runs it) and its unit tests.
+	[ -d tools/meter-sim/node_modules/@polkadot/api ] || (cd tools/meter-sim && npm ci --no-audit --no-fund --loglevel=error)
+	echo "== meter simulator unit tests (tools/meter-sim, no node)"
+	(cd tools/meter-sim && npm test)
 	echo "== end-to-end tests (real nodes on loopback, @polkadot/api client)"
 	{ [ -d tests/e2e/node_modules/@polkadot/api ] && [ -d tests/e2e/node_modules/puppeteer-core ]; } \
 		|| (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,0 +1,125 @@
+// Chain specs with N simulated participants and their meters in genesis: the node's own
+// preset (`energy-node build-spec --chain <preset>`) with three lists extended:
+// `prosumer.participants` (registered and approved at genesis, their deposit held),
+// `prosumer.meters` (bound, commissioned at zero) and `balances.balances` (each participant
+// funded so that the deposit can be held).
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { deriveKeys, DEV_PHRASE } from './keys.mjs';
+import {
+  participantProfile,
+  DEFAULT_ENDOWMENT,
+  PARTICIPANT_DEPOSIT,
+  EXISTENTIAL_DEPOSIT,
+} from './population.mjs';
+
+const run = promisify(execFile);
+
+/** The node binary: $NODE_BIN, else the shared release build (see the project's README). */
+export function defaultNodeBin() {
+  if (process.env.NODE_BIN) return process.env.NODE_BIN;
+  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'energy-consortium', 'target');
+  return join(target, 'release', 'energy-node');
+}
+
+/**
+ * The preset's chain spec as the node writes it (JSON, genesis as a patch of the runtime's
+ * defaults, not raw storage, so that it can be edited).
+ */
+export async function baseSpec({ nodeBin = defaultNodeBin(), chain = 'dev' } = {}) {
+  if (!existsSync(nodeBin)) throw new Error(`no node binary at ${nodeBin} (set NODE_BIN)`);
+  const { stdout } = await run(nodeBin, ['build-spec', '--chain', chain, '--disable-default-bootnode'], {
+    maxBuffer: 1 << 30,
+  });
+  return JSON.parse(stdout);
+}
+
+/** The editable genesis object of a spec: `runtimeGenesis.patch` or `.config`. */
+export function genesisOf(spec) {
+  const runtimeGenesis = spec?.genesis?.runtimeGenesis;
+  const genesis = runtimeGenesis?.patch ?? runtimeGenesis?.config;
+  if (!genesis) {
+    throw new Error('the spec has no editable genesis (runtimeGenesis.patch or .config); was it built with --raw?');
+  }
+  return genesis;
+}
+
+/** How many zones the spec's grid has (`zoneMarket.distancesM`), at least 1. */
+export function zoneCount(spec) {
+  return Math.max(1, genesisOf(spec).zoneMarket?.distancesM?.length ?? 1);
+}
+
+/**
+ * Adds `count` participants (profiles from `seed`, keys from `phrase`) and their meters to
+ * `spec`, in place, and returns the list of what it added:
+ * `[{ index, participant, meter, profile }]` (addresses and JSON profiles).
+ * `keys` may be passed when already derived (`deriveKeys(count, { phrase })`).
+ * `periodSeconds` sets the chain's delivery-period length (`prosumer.periodSeconds`).
+ */
+export function addParticipants(spec, {
+  count,
+  seed = 1,
+  phrase = DEV_PHRASE,
+  endowment = DEFAULT_ENDOWMENT,
+  keys = undefined,
+  periodSeconds = undefined,
+}) {
+  if (!Number.isInteger(count) || count < 0) throw new Error('count must be a whole number');
+  endowment = BigInt(endowment);
+  if (endowment < PARTICIPANT_DEPOSIT + EXISTENTIAL_DEPOSIT) {
+    throw new Error(`an endowment of ${endowment} planck cannot pay the participant deposit (${PARTICIPANT_DEPOSIT}) and the existential deposit`);
+  }
+  if (endowment > BigInt(Number.MAX_SAFE_INTEGER)) {
+    // The spec's balances are JSON numbers; above 2^53 a JavaScript number loses precision.
+    throw new Error('an endowment above 2^53 planck (about 9,007 GRID) cannot be written exactly');
+  }
+  const genesis = genesisOf(spec);
+  const zones = zoneCount(spec);
+  keys ??= deriveKeys(count, { phrase });
+
+  genesis.prosumer ??= {};
+  genesis.prosumer.participants ??= [];
+  genesis.prosumer.meters ??= [];
+  genesis.balances ??= {};
+  genesis.balances.balances ??= [];
+
+  // Refuse to register an account twice or to use one both as a participant and a meter.
+  const taken = new Set([
+    ...genesis.prosumer.participants.map(([who]) => who),
+    ...genesis.prosumer.meters.flatMap(([who, meter]) => [who, meter]),
+  ]);
+  const funded = new Set(genesis.balances.balances.map(([who]) => who));
+
+  const added = [];
+  for (const { index, participant, meter } of keys.slice(0, count)) {
+    if (taken.has(participant.address) || taken.has(meter.address)) {
+      throw new Error(`participant ${index} (${participant.address}) or its meter is already in the spec`);
+    }
+    if (funded.has(participant.address)) {
+      throw new Error(`participant ${index} (${participant.address}) is already funded in the spec`);
+    }
+    const profile = participantProfile(seed, index, zones);
+    genesis.prosumer.participants.push([participant.address, profile]);
+    genesis.prosumer.meters.push([participant.address, meter.address]);
+    genesis.balances.balances.push([participant.address, Number(endowment)]);
+    added.push({ index, participant: participant.address, meter: meter.address, profile });
+  }
+
+  if (periodSeconds !== undefined) {
+    if (!Number.isInteger(periodSeconds) || periodSeconds < 1) throw new Error('periodSeconds must be a positive whole number');
+    genesis.prosumer.periodSeconds = periodSeconds;
+  }
+  spec.name = `${spec.name} with ${count} simulated meters`;
+  return added;
+}
+
+/** A preset's spec with `count` simulated participants and meters added. */
+export async function buildSpec({ nodeBin, chain = 'dev', ...options }) {
+  const spec = await baseSpec({ nodeBin, chain });
+  const added = addParticipants(spec, options);
+  return { spec, added };
+}

@@ -1,0 +1,92 @@
+// Chain-spec patching: the right genesis entries, valid for the runtime, in the preset's
+// zones, each participant able to pay its deposit. No node needed: a spec shaped like
+// `energy-node build-spec --chain dev-fast` output.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { cryptoWaitReady, deriveKeys } from '../lib/keys.mjs';
+import { addParticipants, genesisOf, zoneCount } from '../lib/chainspec.mjs';
+import { participantProfile, PARTICIPANT_DEPOSIT, EXISTENTIAL_DEPOSIT, DEFAULT_ENDOWMENT } from '../lib/population.mjs';
+
+before(() => cryptoWaitReady());
+
+const DAVE = '5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy';
+const DAVE_METER = '5DRVRzJQcYLM8M4GmhG4gniWgn7T2yA1QJ6xd1vxev1Ejg1C';
+
+function presetLike() {
+  return {
+    name: 'Energy Consortium Development (fast periods)',
+    id: 'energy_dev_fast',
+    chainType: 'Development',
+    genesis: {
+      runtimeGenesis: {
+        code: '0x00',
+        patch: {
+          balances: { balances: [[DAVE, 1e18]] },
+          prosumer: {
+            participants: [[DAVE, { role: 'Prosumer', zone: 1, generationCapacityW: 5000, connectionCapacityW: 15000 }]],
+            meters: [[DAVE, DAVE_METER]],
+            periodSeconds: 12,
+          },
+          zoneMarket: { distancesM: [[100, 500, 1000, 1500], [500, 100, 500, 1000], [1000, 500, 100, 500], [1500, 1000, 500, 100]] },
+        },
+      },
+    },
+  };
+}
+
+test('adds N participants, their meters and their balances after the preset\'s own', () => {
+  const spec = presetLike();
+  const added = addParticipants(spec, { count: 40, seed: 3 });
+  const g = genesisOf(spec);
+  const keys = deriveKeys(40);
+  assert.equal(added.length, 40);
+  assert.equal(g.prosumer.participants.length, 41);
+  assert.equal(g.prosumer.meters.length, 41);
+  assert.equal(g.balances.balances.length, 41);
+  assert.deepEqual(g.prosumer.participants[0][0], DAVE, 'the demo participant stays first');
+  assert.equal(g.prosumer.periodSeconds, 12, 'other genesis fields untouched');
+  keys.forEach((k, i) => {
+    assert.deepEqual(g.prosumer.participants[i + 1], [k.participant.address, participantProfile(3, i, 4)]);
+    assert.deepEqual(g.prosumer.meters[i + 1], [k.participant.address, k.meter.address]);
+    assert.deepEqual(g.balances.balances[i + 1], [k.participant.address, Number(DEFAULT_ENDOWMENT)]);
+  });
+  assert.ok(DEFAULT_ENDOWMENT >= PARTICIPANT_DEPOSIT + EXISTENTIAL_DEPOSIT);
+  assert.match(spec.name, /with 40 simulated meters/);
+  assert.equal(zoneCount(spec), 4);
+});
+
+test('profiles are valid for the runtime, realistic, spread over the zones and mixed in role', () => {
+  const roles = {};
+  const zones = new Set();
+  for (let i = 0; i < 2000; i++) {
+    const p = participantProfile(1, i, 4);
+    roles[p.role] = (roles[p.role] ?? 0) + 1;
+    zones.add(p.zone);
+    assert.equal(p.zone, i % 4);
+    // pallet-prosumer's ensure_valid_profile, and MaxCapacityW (100 MW).
+    assert.ok(p.generationCapacityW <= 100_000_000 && p.connectionCapacityW <= 100_000_000);
+    if (p.role === 'Consumer') {
+      assert.equal(p.generationCapacityW, 0);
+      assert.ok(p.connectionCapacityW >= 11_000 && p.connectionCapacityW <= 43_500);
+    } else if (p.role === 'Prosumer') {
+      assert.ok(p.generationCapacityW >= 3_000 && p.generationCapacityW <= 12_000);
+      assert.ok(p.connectionCapacityW >= p.generationCapacityW);
+    } else {
+      assert.equal(p.role, 'Producer');
+      assert.ok(p.generationCapacityW >= 30_000 && p.generationCapacityW <= 750_000);
+      assert.equal(p.connectionCapacityW, p.generationCapacityW);
+    }
+  }
+  assert.equal(zones.size, 4);
+  assert.ok(roles.Consumer > 1000 && roles.Prosumer > 450 && roles.Producer > 120, JSON.stringify(roles));
+  assert.deepEqual(participantProfile(1, 7, 4), participantProfile(1, 7, 4), 'deterministic');
+});
+
+test('refuses a raw spec, an account twice, and an endowment below the deposit', () => {
+  assert.throws(() => addParticipants({ genesis: { raw: {} } }, { count: 1 }), /no editable genesis/);
+  const spec = presetLike();
+  addParticipants(spec, { count: 2 });
+  assert.throws(() => addParticipants(spec, { count: 1 }), /already in the spec/);
+  assert.throws(() => addParticipants(presetLike(), { count: 1, endowment: PARTICIPANT_DEPOSIT }), /cannot pay/);
+  assert.deepEqual(addParticipants(presetLike(), { count: 0 }), []);
+});
