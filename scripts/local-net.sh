@@ -15,6 +15,7 @@
 #   PROM_BASE  first Prometheus port                       (default: 9615)
 #   NODES      which nodes to start, stop or kill, e.g. "0 1 3" (default: all four)
 #   EXTRA_ARGS extra arguments for every node
+#   POOL_ARGS  transaction-pool settings (default below: sized for a meter-heavy network)
 #
 # Node i's libp2p key is blake2b-256("energy-consortium/local/node/<name>"): the `local`
 # preset admits exactly these four peer ids (pallet-node-authorization). Public test keys.
@@ -28,6 +29,10 @@ RPC_BASE="${RPC_BASE:-9944}"
 PROM_BASE="${PROM_BASE:-9615}"
 NODES="${NODES:-0 1 2 3}"
 EXTRA_ARGS="${EXTRA_ARGS:-}"
+# Meters report at the period boundary, all at once: the pool holds a district's burst of
+# readings (10,000 meters, about 1.6 MB) with room for a backlog and ordinary traffic. The
+# node's defaults are 8,192 transactions and 20 MiB (docs/benchmarks.md, "Meter readings").
+POOL_ARGS="${POOL_ARGS:---pool-limit 32768 --pool-kbytes 65536}"
 NAMES=(alice bob charlie dave)
 SURIS=(//Alice //Bob //Charlie //Dave)
 
@@ -89,6 +94,7 @@ start_node() {
 		--no-mdns \
 		--no-telemetry \
 		$(for b in $(bootnodes_for "$i"); do printf -- '--bootnodes %s ' "$b"; done) \
+		$POOL_ARGS \
 		$EXTRA_ARGS \
 		>>"$NET_DIR/logs/${NAMES[$i]}.log" 2>&1 &
 	echo $! >"$pidfile"
