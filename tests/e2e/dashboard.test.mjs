@@ -279,6 +279,7 @@ test('an order placed from the page is cleared and shows up with its trade, loss
     ]);
     return waitFor('the second trade', () => events('Traded').find((t) => t[0] === period + 1), 30000, 250);
   })();
+  second.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   const cancelSince = Date.now();
   await page.$eval('#order-period', (el) => { el.value = ''; });
   await page.type('#order-period', String(period + 2));
@@ -287,9 +288,11 @@ test('an order placed from the page is cleared and shows up with its trade, loss
   await page.$eval('#order-price', (el) => { el.value = ''; });
   await page.type('#order-price', '0.01');
   await page.click('#order-submit');
-  const cancel = await page.waitForSelector('#open-orders button.cancel', { timeout: 30000 });
-  const orderId = await cancel.evaluate((b) => b.dataset.order);
-  await cancel.click();
+  await page.waitForSelector('#open-orders button.cancel', { timeout: 30000 });
+  const orderId = await page.$eval('#open-orders button.cancel', (b) => b.dataset.order);
+  // The page redraws its tables on every new block, so an element handle taken here may be
+  // detached by the time a mouse click reaches it: find and click the button in one step.
+  await page.$eval(`#open-orders button.cancel[data-order="${orderId}"]`, (b) => b.click());
   await waitText('#tx-status', new RegExp(`Cancelling order ${orderId}: done`));
   await waitText('#open-orders tbody', 'No open orders.');
   assert.ok(events('OrderCancelled').some((e) => String(e[0]) === orderId && e[1] === dave.address));

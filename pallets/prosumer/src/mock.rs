@@ -201,6 +201,15 @@ pub fn run(test: impl FnOnce()) {
 	});
 }
 
+/// Register and approve `who` with `profile`, and bind `meter` commissioned at `counters`,
+/// in the period the clock is in.
+pub fn approved_with_meter(who: u64, profile: Profile, meter: u64, counters: MeterCounters) {
+	use polkadot_sdk::frame_support::assert_ok;
+	assert_ok!(Prosumer::register(RuntimeOrigin::signed(who), profile));
+	assert_ok!(Prosumer::approve(RuntimeOrigin::root(), who));
+	assert_ok!(Prosumer::bind_meter(RuntimeOrigin::root(), who, meter, counters));
+}
+
 /// The period `metered_alice` binds Alice's meter in: the oldest period a reading can be
 /// for with the clock in `START_PERIOD`.
 pub const BOUND_PERIOD: PeriodIndex = START_PERIOD - DELAY;
@@ -208,17 +217,9 @@ pub const BOUND_PERIOD: PeriodIndex = START_PERIOD - DELAY;
 /// Register, approve and meter Alice (meter `METER_A`, commissioned at zero in
 /// `BOUND_PERIOD`), the clock back in `START_PERIOD`.
 pub fn metered_alice() {
-	use polkadot_sdk::frame_support::assert_ok;
-	assert_ok!(Prosumer::register(RuntimeOrigin::signed(ALICE), prosumer_profile(1)));
-	assert_ok!(Prosumer::approve(RuntimeOrigin::root(), ALICE));
 	let now = Timestamp::get();
 	set_period(BOUND_PERIOD);
-	assert_ok!(Prosumer::bind_meter(
-		RuntimeOrigin::root(),
-		ALICE,
-		METER_A,
-		MeterCounters::default()
-	));
+	approved_with_meter(ALICE, prosumer_profile(1), METER_A, MeterCounters::default());
 	Timestamp::set_timestamp(now);
 }
 

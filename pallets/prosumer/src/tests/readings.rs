@@ -109,10 +109,8 @@ fn a_refused_reading_is_not_passed_on_and_the_weight_includes_the_hook() {
 #[test]
 fn the_first_reading_counts_from_the_commissioning_counters() {
 	run(|| {
-		assert_ok!(Prosumer::register(RuntimeOrigin::signed(ALICE), prosumer_profile(1)));
-		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), ALICE));
 		let commissioned = MeterCounters { imported_wh: 50_000, exported_wh: 9_000 };
-		assert_ok!(Prosumer::bind_meter(RuntimeOrigin::root(), ALICE, METER_A, commissioned));
+		approved_with_meter(ALICE, prosumer_profile(1), METER_A, commissioned);
 		set_period(START_PERIOD + 1);
 		assert_refused(
 			METER_A,
@@ -313,14 +311,7 @@ fn an_implausible_increase_is_refused_and_the_bound_grows_with_skipped_periods()
 #[test]
 fn a_consumer_may_export_nothing() {
 	run(|| {
-		assert_ok!(Prosumer::register(RuntimeOrigin::signed(BOB), consumer_profile(1)));
-		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), BOB));
-		assert_ok!(Prosumer::bind_meter(
-			RuntimeOrigin::root(),
-			BOB,
-			METER_B,
-			MeterCounters::default()
-		));
+		approved_with_meter(BOB, consumer_profile(1), METER_B, MeterCounters::default());
 		set_period(START_PERIOD + 1);
 		assert_refused(METER_B, reading(START_PERIOD, 0, 1), ReadingRejection::ImplausibleExport);
 		assert_accepted(METER_B, reading(START_PERIOD, 1_250, 0));
@@ -365,14 +356,7 @@ fn rejection_codes_are_the_indices_of_the_errors_of_the_same_name() {
 #[test]
 fn a_first_reading_several_periods_after_the_binding_may_span_them_all() {
 	run(|| {
-		assert_ok!(Prosumer::register(RuntimeOrigin::signed(ALICE), prosumer_profile(1)));
-		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), ALICE));
-		assert_ok!(Prosumer::bind_meter(
-			RuntimeOrigin::root(),
-			ALICE,
-			METER_A,
-			MeterCounters::default()
-		));
+		approved_with_meter(ALICE, prosumer_profile(1), METER_A, MeterCounters::default());
 		assert_eq!(Prosumer::last_reading(&ALICE), None, "commissioning is not a reading");
 		// The meter first reports for the third period after the one it was bound in: its
 		// counters may have grown by four periods' worth (2,500 Wh of import and 750 Wh of
@@ -396,14 +380,7 @@ fn a_first_reading_several_periods_after_the_binding_may_span_them_all() {
 #[test]
 fn a_first_reading_for_a_period_before_the_binding_is_refused() {
 	run(|| {
-		assert_ok!(Prosumer::register(RuntimeOrigin::signed(ALICE), prosumer_profile(1)));
-		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), ALICE));
-		assert_ok!(Prosumer::bind_meter(
-			RuntimeOrigin::root(),
-			ALICE,
-			METER_A,
-			MeterCounters::default()
-		));
+		approved_with_meter(ALICE, prosumer_profile(1), METER_A, MeterCounters::default());
 		set_period(START_PERIOD + 1);
 		// The period before the binding ended before the meter was commissioned.
 		assert_refused(
