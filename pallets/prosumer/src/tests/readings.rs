@@ -55,6 +55,23 @@ fn assert_accepted(meter: u64, reading: MeterReading) {
 	assert_ok!(Prosumer::submit_reading(RuntimeOrigin::signed(meter), reading));
 }
 
+/// Assert that the plausibility bound of `meter`'s reading for `period` is exactly the
+/// counters `(imported_wh, exported_wh)`: one Wh more on either is refused, and the
+/// reading at the bound is recorded.
+fn assert_bound_is(meter: u64, period: PeriodIndex, imported_wh: u64, exported_wh: u64) {
+	assert_refused(
+		meter,
+		reading(period, imported_wh + 1, exported_wh),
+		ReadingRejection::ImplausibleImport,
+	);
+	assert_refused(
+		meter,
+		reading(period, imported_wh, exported_wh + 1),
+		ReadingRejection::ImplausibleExport,
+	);
+	assert_accepted(meter, reading(period, imported_wh, exported_wh));
+}
+
 #[test]
 fn an_accepted_reading_records_the_period_energy_and_the_counters() {
 	run(|| {
@@ -276,30 +293,10 @@ fn an_implausible_increase_is_refused_and_the_bound_grows_with_skipped_periods()
 	run(|| {
 		metered_alice();
 		// Alice: 10 kW connection, 3 kW generation; a period is 900 s: 2,500 Wh and 750 Wh.
-		assert_refused(
-			METER_A,
-			reading(START_PERIOD - 4, 2_501, 0),
-			ReadingRejection::ImplausibleImport,
-		);
-		assert_refused(
-			METER_A,
-			reading(START_PERIOD - 4, 0, 751),
-			ReadingRejection::ImplausibleExport,
-		);
-		assert_accepted(METER_A, reading(START_PERIOD - 4, 2_500, 750));
+		assert_bound_is(METER_A, START_PERIOD - 4, 2_500, 750);
 		// Three periods later, three periods' worth is plausible, and is counted in the
 		// period of the reading.
-		assert_refused(
-			METER_A,
-			reading(START_PERIOD - 1, 2_500 + 7_501, 750),
-			ReadingRejection::ImplausibleImport,
-		);
-		assert_refused(
-			METER_A,
-			reading(START_PERIOD - 1, 2_500, 750 + 2_251),
-			ReadingRejection::ImplausibleExport,
-		);
-		assert_accepted(METER_A, reading(START_PERIOD - 1, 2_500 + 7_500, 750 + 2_250));
+		assert_bound_is(METER_A, START_PERIOD - 1, 2_500 + 7_500, 750 + 2_250);
 		assert_eq!(
 			Prosumer::period_energy(&ALICE, START_PERIOD - 1),
 			Some(PeriodEnergy { period: START_PERIOD - 1, imported_wh: 7_500, exported_wh: 2_250 })
@@ -362,17 +359,7 @@ fn a_first_reading_several_periods_after_the_binding_may_span_them_all() {
 		// counters may have grown by four periods' worth (2,500 Wh of import and 750 Wh of
 		// export each), not one.
 		set_period(START_PERIOD + 4);
-		assert_refused(
-			METER_A,
-			reading(START_PERIOD + 3, 10_001, 0),
-			ReadingRejection::ImplausibleImport,
-		);
-		assert_refused(
-			METER_A,
-			reading(START_PERIOD + 3, 0, 3_001),
-			ReadingRejection::ImplausibleExport,
-		);
-		assert_accepted(METER_A, reading(START_PERIOD + 3, 10_000, 3_000));
+		assert_bound_is(METER_A, START_PERIOD + 3, 10_000, 3_000);
 		assert_eq!(Prosumer::last_reading(&ALICE), Some(reading(START_PERIOD + 3, 10_000, 3_000)));
 	});
 }
@@ -415,12 +402,7 @@ fn a_meter_bound_at_genesis_counts_from_the_chains_first_period() {
 			reading(START_PERIOD - 1, 0, 0),
 			ReadingRejection::PeriodNotAfterLast,
 		);
-		assert_refused(
-			METER_A,
-			reading(START_PERIOD + 2, 7_501, 0),
-			ReadingRejection::ImplausibleImport,
-		);
-		assert_accepted(METER_A, reading(START_PERIOD + 2, 7_500, 2_250));
+		assert_bound_is(METER_A, START_PERIOD + 2, 7_500, 2_250);
 		Prosumer::do_try_state().unwrap();
 	});
 }
