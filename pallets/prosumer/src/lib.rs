@@ -406,10 +406,11 @@ pub mod pallet {
 			assert!(T::MaxCapacityW::get() > 0, "some capacity must be declarable");
 		}
 
-		/// Charges, in block 1 only, the write of [`ChainStartPeriod`] in `on_finalize`.
+		/// Charges, in block 1 only, what `on_finalize` does then: it reads whether
+		/// [`ChainStartPeriod`] is set, the clock and the period length, and writes it.
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			if n.is_one() {
-				T::DbWeight::get().reads_writes(1, 1)
+				T::DbWeight::get().reads_writes(3, 1)
 			} else {
 				Weight::zero()
 			}
