@@ -28,6 +28,7 @@ extern crate alloc;
 
 pub mod book;
 pub mod double_auction;
+pub mod invariants;
 pub mod losses;
 pub mod metrics;
 pub mod zone;
