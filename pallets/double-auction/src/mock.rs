@@ -43,6 +43,8 @@ mod runtime {
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountData = pallet_balances::AccountData<u64>;
+	// Real database weights, so that a test of what a hook charges can fail.
+	type DbWeight = polkadot_sdk::frame_support::weights::constants::RocksDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -79,35 +81,60 @@ pub const EVE: u64 = 5;
 pub const PAUPER: u64 = 9;
 /// What each funded account starts with.
 pub const FUNDS: u64 = 1_000_000;
+/// What the mock ledger's trade hook says one call weighs (ref time), so that the clearing's
+/// charge per trade shows in its weight.
+pub const ON_TRADE_WEIGHT: u64 = 7_000_000;
 
 thread_local! {
 	static PARTICIPANTS: RefCell<BTreeMap<u64, (Profile, bool)>> = RefCell::new(BTreeMap::new());
 	static GRID: RefCell<Option<Grid>> = RefCell::new(None);
-	static TRADED: RefCell<BTreeMap<(u64, PeriodIndex), energy_primitives::TradedWh>> =
-		RefCell::new(BTreeMap::new());
+	/// Every call of the trade hook, `(buyer, seller, sold_wh)`, kept outside storage so that
+	/// a test sees the calls a rolled-back clearing made.
+	static HOOK_CALLS: RefCell<Vec<(u64, u64, u64)>> = RefCell::new(Vec::new());
+}
+
+/// Where the mock ledger keeps what `who` traded in `period`.
+fn traded_key(who: u64, period: PeriodIndex) -> Vec<u8> {
+	let mut key = b"mock_ledger/traded/".to_vec();
+	key.extend_from_slice(&who.to_le_bytes());
+	key.extend_from_slice(&period.to_le_bytes());
+	key
 }
 
 /// The energy ledger: what each account traded per period, as the trade hook reported it.
+/// It writes to storage, as pallet-energium does, so that a clearing's storage layer rolls
+/// its writes back with the clearing's own.
 pub struct MockLedger;
 impl OnTrade<u64> for MockLedger {
 	fn on_trade(trade: &energy_primitives::TradeRecord<u64>) {
-		TRADED.with(|t| {
-			let mut t = t.borrow_mut();
-			t.entry((trade.buyer, trade.period)).or_default().bought_wh += trade.sold_wh;
-			t.entry((trade.seller, trade.period)).or_default().sold_wh += trade.sold_wh;
-		});
+		use polkadot_sdk::frame_support::storage::unhashed;
+		let buyer = traded_key(trade.buyer, trade.period);
+		let mut bought: energy_primitives::TradedWh = unhashed::get_or_default(&buyer);
+		bought.bought_wh += trade.sold_wh;
+		unhashed::put(&buyer, &bought);
+		let seller = traded_key(trade.seller, trade.period);
+		let mut sold: energy_primitives::TradedWh = unhashed::get_or_default(&seller);
+		sold.sold_wh += trade.sold_wh;
+		unhashed::put(&seller, &sold);
+		HOOK_CALLS.with(|c| c.borrow_mut().push((trade.buyer, trade.seller, trade.sold_wh)));
 	}
 	fn on_trade_weight() -> polkadot_sdk::frame_support::weights::Weight {
-		polkadot_sdk::frame_support::weights::Weight::zero()
+		polkadot_sdk::frame_support::weights::Weight::from_parts(ON_TRADE_WEIGHT, 0)
 	}
 }
 impl TradedEnergy<u64> for MockLedger {
 	fn traded(who: &u64, period: PeriodIndex) -> energy_primitives::TradedWh {
-		TRADED.with(|t| t.borrow().get(&(*who, period)).copied().unwrap_or_default())
+		polkadot_sdk::frame_support::storage::unhashed::get_or_default(&traded_key(*who, period))
 	}
 	fn traded_weight() -> polkadot_sdk::frame_support::weights::Weight {
 		polkadot_sdk::frame_support::weights::Weight::zero()
 	}
+}
+
+/// The trade hook's calls so far, `(buyer, seller, sold_wh)`, including those of clearings
+/// that were rolled back.
+pub fn hook_calls() -> Vec<(u64, u64, u64)> {
+	HOOK_CALLS.with(|c| c.borrow().clone())
 }
 
 /// The registry: the participants the tests declare.
@@ -251,7 +278,7 @@ pub fn new_test_ext() -> TestExternalities {
 		System::set_block_number(1);
 		set_period(NOW);
 		PARTICIPANTS.with(|p| p.borrow_mut().clear());
-		TRADED.with(|t| t.borrow_mut().clear());
+		HOOK_CALLS.with(|c| c.borrow_mut().clear());
 		set_participant(ALICE, Role::Prosumer, 0, 4_000, 8_000, true);
 		set_participant(BOB, Role::Consumer, 0, 0, 8_000, true);
 		set_participant(CHARLIE, Role::Producer, 2, 40_000, 0, true);

@@ -1,7 +1,14 @@
 //! Clearing in `on_initialize`, settlement, and closing books when delivery begins.
 
 use crate::{mock::*, *};
-use polkadot_sdk::frame_support::{assert_ok, traits::Get, weights::RuntimeDbWeight};
+use polkadot_sdk::{
+	frame_support::{
+		assert_ok,
+		traits::{fungible::MutateHold, tokens::Precision, Get},
+		weights::{RuntimeDbWeight, Weight},
+	},
+	sp_runtime::DispatchError,
+};
 
 fn place(who: u64, side: Side, period: PeriodIndex, energy_wh: u64, price: u64) {
 	assert_ok!(DoubleAuction::place_order(
@@ -203,14 +210,100 @@ fn a_book_closes_when_its_delivery_period_begins() {
 }
 
 #[test]
-fn the_clearing_is_charged_by_the_size_of_its_book() {
-	// With the mock's zero weights only the three reads remain; the runtime's test checks
-	// the benchmarked figures.
+fn a_clearing_that_fails_halfway_through_settlement_changes_nothing() {
 	run(|| {
-		let idle = next_block();
+		place(BOB, Side::Bid, NOW + 1, 1_000, 400); // 0: 400 in escrow
+		place(DAVE, Side::Bid, NOW + 1, 1_000, 300); // 1: 300 in escrow
+		place(CHARLIE, Side::Offer, NOW + 1, 1_500, 200); // 2
+													// Dave's escrow is released behind the pallet's back. Bob's trade comes first and
+													// settles in full (payment, release, ledger, event); Dave's, second, cannot be paid
+													// from a hold that is not there, so the clearing fails halfway through settlement.
+		let reason: RuntimeHoldReason = HoldReason::BidEscrow.into();
+		assert_ok!(<Balances as MutateHold<u64>>::release(&reason, &DAVE, 300, Precision::Exact));
+		let accounts = [BOB, DAVE, CHARLIE];
+		let state = || {
+			let mut orders: Vec<_> = Orders::<Test>::iter().collect();
+			orders.sort_by_key(|(id, _)| *id);
+			(
+				accounts.map(|who| (free(who), escrow(who))),
+				Balances::total_issuance(),
+				accounts.map(|who| MockLedger::traded(&who, NOW + 1)),
+				orders,
+				Books::<Test>::get(NOW + 1),
+				accounts.map(|who| OpenOrdersOf::<Test>::get(who)),
+				OpenBooks::<Test>::get(),
+			)
+		};
+		let before = state();
+		let (all_events_before, events_before) = (System::events().len(), events().len());
+
+		next_block();
+		// The ledger was told of Bob's trade: settlement got that far before it failed...
+		assert_eq!(hook_calls(), vec![(BOB, CHARLIE, 1_000)]);
+		// ...and everything it did is undone: balances, escrow, the ledger's writes, orders,
+		// books, and every event but the failure (no Traded, no Balances event).
+		assert_eq!(state(), before);
+		let new_events: Vec<_> = events().into_iter().skip(events_before).collect();
+		assert!(
+			matches!(
+				new_events.as_slice(),
+				[Event::ClearingFailed { period, error: DispatchError::Token(_) }]
+					if *period == NOW + 1
+			),
+			"{new_events:?}"
+		);
+		assert_eq!(System::events().len(), all_events_before + 1);
+		// The failed book waits for a change before it is cleared again.
+		assert!(PendingClearing::<Test>::get().is_empty());
+
+		// With the escrow back, the same book clears exactly as if nothing had happened, and
+		// the ledger counts Bob's trade once although its hook ran twice.
+		assert_ok!(<Balances as MutateHold<u64>>::hold(&reason, &DAVE, 300));
+		assert_ok!(DoubleAuction::set_mechanism(RuntimeOrigin::root(), Mechanism::default()));
+		next_block();
+		assert_eq!(
+			trades(),
+			vec![(0, 2, 1_000, 1_000, 0, 250, 250), (1, 2, 500, 500, 0, 250, 250)]
+		);
+		assert_eq!((free(BOB), escrow(BOB)), (FUNDS - 250, 0));
+		assert_eq!((free(DAVE), escrow(DAVE)), (FUNDS - 125 - 150, 150));
+		assert_eq!(free(CHARLIE), FUNDS + 375);
+		assert_eq!(MockLedger::traded(&BOB, NOW + 1).bought_wh, 1_000);
+		assert_eq!(MockLedger::traded(&CHARLIE, NOW + 1).sold_wh, 1_500);
+		assert_eq!(hook_calls().len(), 3);
+	});
+}
+
+#[test]
+fn the_clearing_is_charged_by_the_size_of_its_book() {
+	// The mock has real database weights (RocksDbWeight) and a trade hook that weighs
+	// something, so that every part of the charge shows; the runtime's test checks the
+	// benchmarked figures.
+	run(|| {
 		let db =
 			<<Test as polkadot_sdk::frame_system::Config>::DbWeight as Get<RuntimeDbWeight>>::get();
-		assert_eq!(idle, db.reads(3));
-		assert_eq!(DoubleAuction::clearing_weight(5, 9), DoubleAuction::clearing_weight(10, 0));
+		let reads = db.reads(3);
+		assert!(reads.ref_time() > 0, "the mock's database reads weigh something");
+		// Nothing to close or clear: the clock, the open books and the pending list are read.
+		assert_eq!(next_block(), reads);
+		// Three orders that make two trades: the benchmarked clearing of a book of three, and
+		// the ledger's hook twice.
+		place(BOB, Side::Bid, NOW + 1, 1_000, 400);
+		place(DAVE, Side::Bid, NOW + 1, 1_000, 300);
+		place(CHARLIE, Side::Offer, NOW + 1, 1_500, 200);
+		let busy = next_block();
+		assert_eq!(trades().len(), 2);
+		let hook = |calls: u64| Weight::from_parts(calls * ON_TRADE_WEIGHT, 0);
+		assert_eq!(
+			busy,
+			reads.saturating_add(<() as WeightInfo>::clear_book(3)).saturating_add(hook(2))
+		);
+		// A book that makes more trades than it has orders is charged as a book of
+		// `trades + 1` orders, plus the hook for every trade.
+		assert_eq!(
+			DoubleAuction::clearing_weight(5, 9),
+			<() as WeightInfo>::clear_book(10).saturating_add(hook(9))
+		);
+		assert_eq!(DoubleAuction::clearing_weight(10, 0), <() as WeightInfo>::clear_book(10));
 	});
 }
