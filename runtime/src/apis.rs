@@ -242,9 +242,13 @@ impl_runtime_apis! {
 	#[cfg(feature = "try-runtime")]
 	impl frame_try_runtime::TryRuntime<Block> for Runtime {
 		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
-			let weight = Executive::try_runtime_upgrade(checks)
-				.inspect_err(|e| log::error!(target: "runtime", "try_runtime_upgrade failed: {e:?}"))
-				.unwrap_or_default();
+			// These two calls exist only in try-runtime builds and are never part of block
+			// production or import. The API has no error channel, so a failed check panics:
+			// the caller (an RPC `state_call`, try-runtime-cli) sees the failure and its
+			// message, where a default weight would have hidden it.
+			#[allow(clippy::expect_used)]
+			let weight =
+				Executive::try_runtime_upgrade(checks).expect("try_runtime_upgrade failed");
 			(weight, crate::configs::RuntimeBlockWeights::get().max_block)
 		}
 
@@ -254,8 +258,9 @@ impl_runtime_apis! {
 			signature_check: bool,
 			select: frame_try_runtime::TryStateSelect,
 		) -> Weight {
+			#[allow(clippy::expect_used)]
 			Executive::try_execute_block(block, state_root_check, signature_check, select)
-				.unwrap_or_default()
+				.expect("try_execute_block failed")
 		}
 	}
 }

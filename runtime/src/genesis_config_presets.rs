@@ -320,3 +320,36 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(DEV_FAST_PRESET),
 	]
 }
+
+/// The genesis state of `preset` as a node builds it: the preset's JSON patch, then `patch`
+/// (which may be `Value::Null`), merged over the default genesis config. For tests and the
+/// runtime fuzzer; the node builds genesis through the `GenesisBuilder` runtime API.
+#[cfg(feature = "std")]
+pub fn genesis_storage(
+	preset: &str,
+	patch: Value,
+) -> Result<polkadot_sdk::sp_runtime::Storage, alloc::string::String> {
+	use polkadot_sdk::sp_runtime::BuildStorage;
+	let preset_bytes = get_preset(&preset.into()).ok_or_else(|| format!("no preset {preset}"))?;
+	let preset_patch: Value = serde_json::from_slice(&preset_bytes).map_err(|e| e.to_string())?;
+	let mut config =
+		serde_json::to_value(RuntimeGenesisConfig::default()).map_err(|e| e.to_string())?;
+	json_merge(&mut config, preset_patch);
+	if !patch.is_null() {
+		json_merge(&mut config, patch);
+	}
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).map_err(|e| e.to_string())?;
+	config.build_storage()
+}
+
+#[cfg(feature = "std")]
+fn json_merge(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) => {
+			for (key, value) in patch {
+				json_merge(base.entry(key).or_insert(Value::Null), value);
+			}
+		},
+		(base, patch) => *base = patch,
+	}
+}
