@@ -9,6 +9,7 @@ import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import {
   localNetwork, connect, waitFor, finalizedNumber, submitAndFinalize, submitAndWait,
 } from './lib.mjs';
+import { tryRuntimeChecks } from './try-runtime.mjs';
 
 const UNIT = 10n ** 12n;
 let net;
@@ -220,3 +221,14 @@ test('motions change the zone data and the market mechanism; the next clearing f
   // Back to the uniform price for whoever runs next.
   await carry(api.tx.doubleAuction.setMechanism({ UniformPrice: { kPpm: 500000 } }));
 });
+
+// Runs last: the network's state now holds trades, readings, settlement and motions.
+test("try-runtime: finalized blocks re-execute on the network's real state with every pallet's try_state", async () => {
+  const { executed, upgradeRefTime } = await tryRuntimeChecks(api, { minBlocks: 5, maxBlocks: 100 });
+  console.log(`# try-runtime: re-executed ${JSON.stringify(executed, (_, v) => (typeof v === 'bigint' ? Number(v) : v))}`);
+  assert.ok(executed.length >= 5, 'five finalized blocks re-executed');
+  assert.ok(executed.some((b) => b.extrinsics > 1), 'one of them carries transactions');
+  assert.ok(executed.every((b) => b.refTime > 0n), 'each reports the weight it used');
+  assert.ok(upgradeRefTime > 0n, 'the migrations and try_state ran on the head state');
+});
+
