@@ -16,6 +16,13 @@
 #   NODES      which nodes to start, stop or kill, e.g. "0 1 3" (default: all four)
 #   EXTRA_ARGS extra arguments for every node
 #   POOL_ARGS  transaction-pool settings (default below: sized for a meter-heavy network)
+#   HOSTS      the four nodes' p2p addresses, e.g. "10.213.0.1 10.213.0.2 ..."; node i
+#              listens on the i-th and the others dial it there (default: 127.0.0.1)
+#   NETNS      the four nodes' network namespaces: node i runs under
+#              `ip netns exec <i-th>` (default: none; scripts/netns-net.sh creates them)
+#   RPC_HOSTS  the addresses at which the four nodes' RPC is reached; other than
+#              127.0.0.1, the node listens on all its interfaces (--unsafe-rpc-external:
+#              safe methods only), its namespace's own with NETNS (default: 127.0.0.1)
 #
 # Node i's libp2p key is blake2b-256("energy-consortium/local/node/<name>"): the `local`
 # preset admits exactly these four peer ids (pallet-node-authorization). Public test keys.
@@ -35,6 +42,9 @@ EXTRA_ARGS="${EXTRA_ARGS:-}"
 POOL_ARGS="${POOL_ARGS:---pool-limit 32768 --pool-kbytes 65536}"
 NAMES=(alice bob charlie dave)
 SURIS=(//Alice //Bob //Charlie //Dave)
+read -r -a HOST <<<"${HOSTS:-127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.1}"
+read -r -a RPC_HOST <<<"${RPC_HOSTS:-127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.1}"
+read -r -a NS <<<"${NETNS:-}"
 
 node_dir() { echo "$NET_DIR/${NAMES[$1]}"; }
 
@@ -65,7 +75,7 @@ bootnodes_for() {
 	local self=$1 j out=()
 	for j in 0 1 2 3; do
 		[ "$j" = "$self" ] && continue
-		out+=("/ip4/127.0.0.1/tcp/$((P2P_BASE + j))/p2p/$(cat "$(node_dir "$j")/peer-id")")
+		out+=("/ip4/${HOST[$j]}/tcp/$((P2P_BASE + j))/p2p/$(cat "$(node_dir "$j")/peer-id")")
 	done
 	echo "${out[@]}"
 }
@@ -78,16 +88,20 @@ start_node() {
 		echo "${NAMES[$i]} already running (pid $(cat "$pidfile"))"
 		return
 	fi
+	local wrap=() rpc_ext=()
+	[ ${#NS[@]} -eq 0 ] || wrap=(ip netns exec "${NS[$i]}")
+	[ "${RPC_HOST[$i]}" = 127.0.0.1 ] || rpc_ext=(--unsafe-rpc-external)
 	# shellcheck disable=SC2046,SC2086
-	nohup "$NODE_BIN" \
+	nohup "${wrap[@]}" "$NODE_BIN" \
 		--chain "$CHAIN" \
 		--validator \
 		--name "${NAMES[$i]}" \
 		--base-path "$dir" \
 		--database paritydb \
 		--node-key-file "$dir/node-key" \
-		--listen-addr "/ip4/127.0.0.1/tcp/$((P2P_BASE + i))" \
+		--listen-addr "/ip4/${HOST[$i]}/tcp/$((P2P_BASE + i))" \
 		--rpc-port "$((RPC_BASE + i))" \
+		"${rpc_ext[@]}" \
 		--prometheus-port "$((PROM_BASE + i))" \
 		--rpc-cors all \
 		--allow-private-ip \
@@ -98,7 +112,7 @@ start_node() {
 		$EXTRA_ARGS \
 		>>"$NET_DIR/logs/${NAMES[$i]}.log" 2>&1 &
 	echo $! >"$pidfile"
-	echo "${NAMES[$i]}: pid $!, rpc ws://127.0.0.1:$((RPC_BASE + i)), p2p $((P2P_BASE + i)), peer $(cat "$dir/peer-id")"
+	echo "${NAMES[$i]}: pid $!, rpc ws://${RPC_HOST[$i]}:$((RPC_BASE + i)), p2p ${HOST[$i]}:$((P2P_BASE + i)), peer $(cat "$dir/peer-id")"
 }
 
 # Stops node $1 with SIGTERM (SIGKILL after 10 s), or at once with SIGKILL when $2 is "kill".
@@ -116,10 +130,10 @@ stop_node() {
 }
 
 rpc() {
-	python3 - "$1" "$2" <<'PY'
+	python3 - "$1" "$2" "$3" <<'PY'
 import json, sys, urllib.request
-port, method = sys.argv[1], sys.argv[2]
-req = urllib.request.Request(f"http://127.0.0.1:{port}", data=json.dumps(
+host, port, method = sys.argv[1], sys.argv[2], sys.argv[3]
+req = urllib.request.Request(f"http://{host}:{port}", data=json.dumps(
     {"jsonrpc": "2.0", "id": 1, "method": method, "params": []}).encode(),
     headers={"Content-Type": "application/json"})
 try:
@@ -145,9 +159,9 @@ kill)
 status)
 	for i in 0 1 2 3; do
 		port=$((RPC_BASE + i))
-		header=$(rpc "$port" chain_getHeader)
-		fin=$(rpc "$port" chain_getFinalizedHead)
-		peers=$(rpc "$port" system_health)
+		header=$(rpc "${RPC_HOST[$i]}" "$port" chain_getHeader)
+		fin=$(rpc "${RPC_HOST[$i]}" "$port" chain_getFinalizedHead)
+		peers=$(rpc "${RPC_HOST[$i]}" "$port" system_health)
 		echo "${NAMES[$i]}: best=$(echo "$header" | python3 -c 'import json,sys; h=json.load(sys.stdin); print(int(h["number"],16) if h else "down")') finalized=$fin health=$peers"
 	done
 	;;
@@ -156,7 +170,7 @@ purge)
 	rm -rf "$NET_DIR"
 	;;
 *)
-	sed -n '2,21p' "$0"
+	sed -n '2,28p' "$0"
 	exit 2
 	;;
 esac

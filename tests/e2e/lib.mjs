@@ -184,21 +184,102 @@ export function submitAndWait(api, tx, signer, until = 'inBlock') {
 /**
  * A four-validator `local` network of its own, run by scripts/local-net.sh: a scratch
  * directory and free port ranges. `net.run(command, nodes)` runs `start`, `stop` or `kill`
- * for the given node indices (0 alice, 1 bob, 2 charlie, 3 dave).
+ * for the given node indices (0 alice, 1 bob, 2 charlie, 3 dave). `netns` (from
+ * netnsNetwork below) puts each node in a network namespace of its own: its p2p address
+ * there (HOSTS), the namespaces (NETNS) and the addresses its RPC is reached at
+ * (RPC_HOSTS), all space-separated in node order as scripts/local-net.sh takes them.
  */
-export async function localNetwork(name, { periodSeconds } = {}) {
+export async function localNetwork(name, { periodSeconds, netns } = {}) {
   const [p2p, rpc, prom] = [await freePortRange(4), await freePortRange(4), await freePortRange(4)];
   const dir = scratchDir(name);
   const env = { NET_DIR: dir, P2P_BASE: String(p2p), RPC_BASE: String(rpc), PROM_BASE: String(prom) };
   if (periodSeconds) env.CHAIN = localSpecWithPeriods(dir, periodSeconds);
+  const rpcHosts = ['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1'];
+  if (netns) {
+    Object.assign(env, { NETNS: netns.NETNS, HOSTS: netns.HOSTS, RPC_HOSTS: netns.RPC_HOSTS });
+    rpcHosts.splice(0, 4, ...netns.RPC_HOSTS.split(' '));
+  }
   return {
     dir,
     p2pBase: p2p,
     rpcBase: rpc,
-    url: (i) => `ws://127.0.0.1:${rpc + i}`,
+    url: (i) => `ws://${rpcHosts[i]}:${rpc + i}`,
     run: (command, nodes = [0, 1, 2, 3]) => execFileSync('bash', [join(ROOT, 'scripts', 'local-net.sh'), command], {
       env: { ...process.env, ...env, NODE_BIN, NODES: nodes.join(' ') },
     }).toString(),
+  };
+}
+
+const NETNS_SCRIPT = join(ROOT, 'scripts', 'netns-net.sh');
+
+/**
+ * Why the four validators cannot be put in network namespaces here (not root, no `ip
+ * netns`, namespaces not permitted), or null when they can. Creates and deletes a probe
+ * namespace.
+ */
+export function netnsUnavailable() {
+  if (process.platform !== 'linux') return 'network namespaces need Linux';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    return 'network namespaces need root (run as root, as CI does)';
+  }
+  const probe = `ec-${process.pid}-probe`;
+  try {
+    execFileSync('ip', ['netns', 'add', probe], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    return `cannot create a network namespace with \`ip netns add\`: ${String(e.stderr || e.message).trim()}`;
+  }
+  try {
+    execFileSync('ip', ['netns', 'del', probe], { stdio: 'ignore' });
+  } catch { /* a probe left behind is pruned by name on the next run */ }
+  return null;
+}
+
+/**
+ * The four-validator `local` network with each validator in a network namespace of its
+ * own (scripts/netns-net.sh, ID = this process's pid), started by scripts/local-net.sh as
+ * localNetwork does. Their libp2p traffic goes over veths to bridges in a hub namespace;
+ * `net.split([0, 1], [2, 3])` gives each group a bridge of its own, `net.heal()` joins
+ * them again. The test client reaches each node's RPC over a point-to-point veth from the
+ * root namespace (`net.url(i)`). `net.destroy()` stops the nodes and deletes the
+ * namespaces; it also runs on exit, SIGINT and SIGTERM.
+ */
+export async function netnsNetwork(name) {
+  const id = String(process.pid);
+  const netns = (...args) => execFileSync('bash', [NETNS_SCRIPT, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString();
+  netns('prune'); // namespaces of earlier runs that died before their cleanup
+  const out = netns('up', id);
+  const env = Object.fromEntries([...out.matchAll(/^export (\w+)="([^"]*)"$/gm)].map((m) => [m[1], m[2]]));
+  let net;
+  let destroyed = false;
+  const destroy = (how = 'stop') => {
+    if (destroyed) return;
+    destroyed = true;
+    try { net?.run(how); } catch (e) { console.error(`# stopping the nodes: ${e.message}`); }
+    try { netns('down', id); } catch (e) { console.error(`# deleting the namespaces: ${e.message}`); }
+  };
+  const onSignal = (signal) => {
+    destroy('kill');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', () => destroy('kill'));
+  try {
+    net = await localNetwork(name, { netns: env });
+  } catch (e) {
+    destroy();
+    throw e;
+  }
+  return {
+    ...net,
+    id,
+    namespaces: env.NETNS.split(' '),
+    p2pHosts: env.HOSTS.split(' '),
+    split: (...groups) => netns('split', id, ...groups.map((g) => g.join(' '))),
+    heal: () => netns('heal', id),
+    destroy: () => destroy('stop'),
   };
 }
 
