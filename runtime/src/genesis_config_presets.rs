@@ -238,19 +238,19 @@ fn consortium_genesis(
 	})
 }
 
-/// Demo accounts funded in both presets (the well-known development keys).
+/// The well-known development keys funded in every preset.
+pub const DEMO_KEYS: [Sr25519Keyring; 6] = [
+	Sr25519Keyring::Alice,
+	Sr25519Keyring::Bob,
+	Sr25519Keyring::Charlie,
+	Sr25519Keyring::Dave,
+	Sr25519Keyring::Eve,
+	Sr25519Keyring::Ferdie,
+];
+
+/// Demo accounts funded in every preset.
 fn demo_accounts() -> Vec<AccountId> {
-	vec![
-		Sr25519Keyring::Alice,
-		Sr25519Keyring::Bob,
-		Sr25519Keyring::Charlie,
-		Sr25519Keyring::Dave,
-		Sr25519Keyring::Eve,
-		Sr25519Keyring::Ferdie,
-	]
-	.into_iter()
-	.map(|k| k.to_account_id())
-	.collect()
+	DEMO_KEYS.into_iter().map(|k| k.to_account_id()).collect()
 }
 
 /// `development`: Alice validates alone and holds sudo; Alice, Bob and Charlie form the

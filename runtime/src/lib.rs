@@ -148,6 +148,43 @@ pub type TxExtension = (
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 );
 
+/// The transaction extensions of an immortal transaction with `nonce` and no tip, as a
+/// client builds them.
+pub fn tx_extension(nonce: Nonce) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(generic::Era::Immortal),
+		pallet_prosumer::CheckMeterReading::new(),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+	)
+}
+
+/// `call` signed by `signer` with [`tx_extension`]`(nonce)`, on the state in scope (the
+/// signed payload includes the genesis hash). For tests and the runtime fuzz harness.
+#[cfg(feature = "std")]
+pub fn signed_extrinsic(
+	call: RuntimeCall,
+	signer: &sp_core::sr25519::Pair,
+	nonce: Nonce,
+) -> Result<UncheckedExtrinsic, sp_runtime::transaction_validity::TransactionValidityError> {
+	use codec::Encode;
+	use sp_core::Pair;
+	let extension = tx_extension(nonce);
+	let payload = SignedPayload::new(call.clone(), extension.clone())?;
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	Ok(UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(signer.public().into()),
+		MultiSignature::Sr25519(signature),
+		extension,
+	))
+}
+
 /// Extrinsic as it is encoded on the wire.
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;

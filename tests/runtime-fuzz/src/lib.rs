@@ -28,7 +28,7 @@
 use codec::{Decode, DecodeLimit, Encode};
 use energy_runtime::{
 	genesis_config_presets, AccountId, AllPalletsWithSystem, Balance, BlockNumber, Executive,
-	Header, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, SLOT_DURATION,
+	Header, Runtime, RuntimeCall, UncheckedExtrinsic, SLOT_DURATION,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -37,16 +37,14 @@ use polkadot_sdk::{
 		traits::{IntegrityTest, IsInherent, TryState, TryStateSelect},
 	},
 	frame_system, pallet_balances, pallet_collective, pallet_session, pallet_timestamp,
-	pallet_transaction_payment,
 	sp_consensus_aura::{Slot, AURA_ENGINE_ID},
 	sp_core::{sr25519, Pair, H256},
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::{
-		generic::Era,
 		traits::{Hash as _, Header as _},
 		transaction_validity::TransactionSource,
-		Digest, DigestItem, DispatchError, MultiAddress, MultiSignature, Storage,
+		Digest, DigestItem, DispatchError, MultiAddress, Storage,
 	},
 };
 use std::{
@@ -82,14 +80,7 @@ pub enum Origin {
 	Bare,
 }
 
-const KEYS: [Sr25519Keyring; 6] = [
-	Sr25519Keyring::Alice,
-	Sr25519Keyring::Bob,
-	Sr25519Keyring::Charlie,
-	Sr25519Keyring::Dave,
-	Sr25519Keyring::Eve,
-	Sr25519Keyring::Ferdie,
-];
+const KEYS: [Sr25519Keyring; 6] = genesis_config_presets::DEMO_KEYS;
 const METERED: [Sr25519Keyring; 3] =
 	[Sr25519Keyring::Dave, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie];
 /// Number of distinct origins.
@@ -314,7 +305,11 @@ impl Chain {
 	/// harness does not submit: a bare inherent, which only the block author places, first.
 	fn submit(&mut self, origin: Origin, call: RuntimeCall) -> Option<(bool, bool)> {
 		let xt = match origin.pair() {
-			Some(pair) => signed(pair, call),
+			Some(pair) => {
+				let nonce =
+					frame_system::Pallet::<Runtime>::account_nonce(AccountId::from(pair.public()));
+				energy_runtime::signed_extrinsic(call, pair, nonce).ok()?
+			},
 			None => {
 				let xt = UncheckedExtrinsic::new_bare(call);
 				if <Runtime as IsInherent<UncheckedExtrinsic>>::is_inherent(&xt) {
@@ -342,34 +337,6 @@ impl Chain {
 fn tracing() -> bool {
 	static TRACE: OnceLock<bool> = OnceLock::new();
 	*TRACE.get_or_init(|| std::env::var_os("FUZZ_TRACE").is_some())
-}
-
-/// A signed extrinsic of `call` by `pair`, with the account's next nonce and no tip.
-fn signed(pair: &sr25519::Pair, call: RuntimeCall) -> UncheckedExtrinsic {
-	let who = AccountId::from(pair.public());
-	let nonce = frame_system::Pallet::<Runtime>::account_nonce(&who);
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		pallet_prosumer::CheckMeterReading::new(),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-	);
-	let signature = match SignedPayload::new(call.clone(), extension.clone()) {
-		Ok(payload) => payload.using_encoded(|bytes| pair.sign(bytes)),
-		// The implicit data could not be built; sign anything, the check will refuse it.
-		Err(_) => pair.sign(&[]),
-	};
-	UncheckedExtrinsic::new_signed(
-		call,
-		MultiAddress::Id(who),
-		MultiSignature::Sr25519(signature),
-		extension,
-	)
 }
 
 /// Checks what must hold after every block. Panics with the block number otherwise.
