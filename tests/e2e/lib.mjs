@@ -59,8 +59,12 @@ function isFree(port) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor(what, check, timeoutMs, intervalMs = 500) {
+/**
+ * Polls `check` until it returns a truthy value or `timeoutMs` passes. Errors thrown by
+ * `check` are retried; with `failOnAssertion`, a failed `node:assert` assertion fails at
+ * once instead.
+ */
+export async function waitFor(what, check, timeoutMs, intervalMs = 500, { failOnAssertion = false } = {}) {
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
@@ -68,6 +72,7 @@ export async function waitFor(what, check, timeoutMs, intervalMs = 500) {
       const value = await check();
       if (value) return value;
     } catch (e) {
+      if (failOnAssertion && e?.code === 'ERR_ASSERTION') throw e;
       lastError = e;
     }
     await sleep(intervalMs);

@@ -16,7 +16,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { netnsNetwork, netnsUnavailable, connect, waitFor, sleep } from './lib.mjs';
+import { netnsNetwork, netnsUnavailable, connect, waitFor } from './lib.mjs';
 
 const NAMES = ['alice', 'bob', 'charlie', 'dave'];
 const ALL = [0, 1, 2, 3];
@@ -74,26 +74,9 @@ async function observe() {
   return s;
 }
 
-/**
- * waitFor, except that a failed assertion inside `check` fails at once instead of being
- * retried until the timeout (RPC errors are still retried).
- */
-async function watch(what, check, timeoutMs, intervalMs) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (e) {
-      if (e instanceof assert.AssertionError) throw e;
-      lastError = e;
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}` +
-    (lastError ? ` (last error: ${lastError.message})` : ''));
-}
+/** waitFor, except that a failed assertion inside `check` fails at once. */
+const watch = (what, check, timeoutMs, intervalMs) =>
+  waitFor(what, check, timeoutMs, intervalMs, { failOnAssertion: true });
 
 const fmt = (s) => s.map((x, i) => `${NAMES[i]} #${x.fin}/#${x.best}`).join(', ');
 

@@ -79,7 +79,11 @@ test('profiles are valid for the runtime, realistic, spread over the zones and m
   }
   assert.equal(zones.size, 4);
   assert.ok(roles.Consumer > 1000 && roles.Prosumer > 450 && roles.Producer > 120, JSON.stringify(roles));
-  assert.deepEqual(participantProfile(1, 7, 4), participantProfile(1, 7, 4), 'deterministic');
+  // The seed alone decides the population: the same seed twice gives the same one, and
+  // another seed a different one.
+  const population = (seed) => Array.from({ length: 50 }, (_, i) => participantProfile(seed, i, 4));
+  assert.deepEqual(population(1), population(1), 'deterministic');
+  assert.notDeepEqual(population(1), population(2), 'the seed matters');
 });
 
 test('refuses a raw spec, an account twice, and an endowment below the deposit', () => {
