@@ -380,6 +380,47 @@ mod market {
 		});
 	}
 
+	#[test]
+	fn a_suspended_participants_orders_are_cancelled_and_its_escrow_released() {
+		use polkadot_sdk::frame_support::{
+			dispatch::GetDispatchInfo, traits::fungible::InspectHold,
+		};
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			frame_system::Pallet::<Runtime>::set_block_number(1);
+			polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(1_798_761_600_000);
+			let period = DoubleAuction::current_period() + 1;
+			let eve = Sr25519Keyring::Eve.to_account_id();
+			let escrow = || {
+				crate::Balances::balance_on_hold(
+					&pallet_double_auction::HoldReason::BidEscrow.into(),
+					&eve,
+				)
+			};
+			let unit = crate::UNIT as u64;
+			for energy in [300, 200] {
+				assert_ok!(DoubleAuction::place_order(
+					RuntimeOrigin::signed(eve.clone()),
+					Side::Bid,
+					period,
+					energy,
+					unit / 10
+				));
+			}
+			assert!(escrow() > 0);
+			// Root stands for the consortium in the development preset.
+			let suspend = pallet_prosumer::Call::<Runtime>::suspend { who: eve.clone() };
+			let charged = suspend.get_dispatch_info().call_weight;
+			assert_ok!(crate::Prosumer::suspend(RuntimeOrigin::root(), eve.clone()));
+			assert_eq!(escrow(), 0, "the escrow is released");
+			assert!(pallet_double_auction::OpenOrdersOf::<Runtime>::get(&eve).is_empty());
+			assert!(pallet_double_auction::Orders::<Runtime>::iter().next().is_none());
+			// The call pays in advance for the most orders an account can have open.
+			let own = <<Runtime as pallet_prosumer::Config>::WeightInfo as pallet_prosumer::WeightInfo>::suspend();
+			let cancel = <<Runtime as pallet_double_auction::Config>::WeightInfo as pallet_double_auction::WeightInfo>::cancel_order();
+			assert!(charged.ref_time() > own.ref_time() + 2 * cancel.ref_time());
+		});
+	}
+
 	/// What the energy ledger shows `who` lost in delivery: bought minus received.
 	fn lost_wh(who: &AccountId) -> u64 {
 		let info = crate::Energium::buyer_info(who);

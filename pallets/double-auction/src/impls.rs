@@ -1,7 +1,8 @@
 //! What this pallet offers the participant registry.
 
-use crate::pallet::*;
-use energy_primitives::ParticipantActivity;
+use crate::{pallet::*, WeightInfo};
+use energy_primitives::{OnParticipantSuspended, ParticipantActivity};
+use polkadot_sdk::frame_support::{defensive, traits::Get, weights::Weight};
 
 /// A participant with an open order may not deregister. Settlement against meter readings
 /// is not in this pallet, so no period is ever left unsettled here.
@@ -11,5 +12,44 @@ impl<T: Config> ParticipantActivity<T::AccountId> for Pallet<T> {
 	}
 	fn has_unsettled_periods(_: &T::AccountId) -> bool {
 		false
+	}
+}
+
+/// A suspended participant's open orders are cancelled as if it had cancelled them itself:
+/// each leaves its book and list, its escrow is released, and `OrderCancelled` is emitted.
+/// A suspended participant cannot place new ones (the registry no longer approves it).
+impl<T: Config> OnParticipantSuspended<T::AccountId> for Pallet<T> {
+	fn on_suspended(who: &T::AccountId) -> Weight {
+		let open = OpenOrdersOf::<T>::get(who);
+		for &id in open.iter() {
+			let Some(order) = Orders::<T>::get(id) else {
+				defensive!("an account lists its open orders only");
+				continue;
+			};
+			match Self::remove_order(id, &order) {
+				Ok(released) => Self::deposit_event(Event::OrderCancelled {
+					order: id,
+					owner: who.clone(),
+					remaining_wh: order.remaining_wh,
+					released,
+				}),
+				Err(_) => {
+					defensive!("an open bid's escrow is held");
+				},
+			}
+		}
+		let cancelled = u64::try_from(open.len()).unwrap_or(u64::MAX);
+		T::DbWeight::get()
+			.reads(1)
+			.saturating_add(T::WeightInfo::cancel_order().saturating_mul(cancelled))
+	}
+
+	/// One read of the account's list, then a cancellation, at `cancel_order`'s benchmarked
+	/// worst case, for each of the most orders an account can have open.
+	fn on_suspended_max_weight() -> Weight {
+		T::DbWeight::get().reads(1).saturating_add(
+			T::WeightInfo::cancel_order()
+				.saturating_mul(u64::from(T::MaxOpenOrdersPerAccount::get())),
+		)
 	}
 }

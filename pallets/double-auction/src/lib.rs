@@ -198,7 +198,8 @@ pub mod pallet {
 			/// Funds held (bids only).
 			escrow: BalanceOf<T>,
 		},
-		/// An owner cancelled its order; a bid's escrow was released.
+		/// An order was cancelled, by its owner or because the consortium suspended the owner;
+		/// a bid's escrow was released.
 		OrderCancelled {
 			/// The order.
 			order: OrderId,

@@ -1,7 +1,7 @@
 //! The pallet's logic. Every `do_*` function checks everything first and writes last, so a
 //! refused call changes nothing.
 
-use crate::{pallet::*, types::*, OnMeterReading, ParticipantActivity};
+use crate::{pallet::*, types::*, OnMeterReading, OnParticipantSuspended, ParticipantActivity};
 use polkadot_sdk::{
 	frame_support::{
 		defensive,
@@ -157,7 +157,8 @@ impl<T: Config> Pallet<T> {
 
 		participant.status = ParticipantStatus::Suspended;
 		Participants::<T>::insert(&who, participant);
-		Self::deposit_event(Event::ParticipantSuspended { who });
+		Self::deposit_event(Event::ParticipantSuspended { who: who.clone() });
+		T::OnSuspend::on_suspended(&who);
 		Ok(())
 	}
 

@@ -44,7 +44,9 @@ mod mock;
 mod tests;
 
 pub use extension::CheckMeterReading;
-pub use traits::{MeteredEnergy, OnMeterReading, ParticipantActivity, ParticipantRegistry};
+pub use traits::{
+	MeteredEnergy, OnMeterReading, OnParticipantSuspended, ParticipantActivity, ParticipantRegistry,
+};
 
 /// The chain's delivery-period length ([`PeriodLength`]) as a `Get`, for the other pallets'
 /// configs.
@@ -149,6 +151,9 @@ pub mod pallet {
 
 		/// Told of every accepted reading: the energy ledger debits consumption from it.
 		type OnReading: OnMeterReading<Self::AccountId>;
+
+		/// Told of every suspension: the market cancels the participant's open orders.
+		type OnSuspend: OnParticipantSuspended<Self::AccountId>;
 
 		/// Weights of the calls, from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
@@ -481,11 +486,15 @@ pub mod pallet {
 			Self::do_approve(who)
 		}
 
-		/// Suspend a participant: its meter's readings are refused until it is approved again.
+		/// Suspend a participant: its meter's readings are refused until it is approved again,
+		/// and the market is told (`OnSuspend`), which cancels its open orders.
 		///
-		/// Origin: `OperatorOrigin`. Emits `ParticipantSuspended`. Weight: `suspend`.
+		/// Origin: `OperatorOrigin`. Emits `ParticipantSuspended`, and the market's events.
+		/// Weight: `suspend` plus the most the market's hook can weigh.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::suspend())]
+		#[pallet::weight(
+			T::WeightInfo::suspend().saturating_add(T::OnSuspend::on_suspended_max_weight())
+		)]
 		pub fn suspend(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
 			T::OperatorOrigin::ensure_origin(origin)?;
 			Self::do_suspend(who)

@@ -104,6 +104,32 @@ impl crate::OnMeterReading<u64> for MockLedger {
 	}
 }
 
+thread_local! {
+	/// The participants the suspension hook was told of, in order.
+	pub static SUSPENSIONS_SEEN: std::cell::RefCell<Vec<u64>> =
+		const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Weight the mock's suspension hook declares as its most.
+pub const SUSPEND_HOOK_WEIGHT: u64 = 11_000;
+
+/// The market: remembers every suspension it is told of.
+pub struct MockMarket;
+impl crate::OnParticipantSuspended<u64> for MockMarket {
+	fn on_suspended(who: &u64) -> polkadot_sdk::frame_support::weights::Weight {
+		SUSPENSIONS_SEEN.with(|seen| seen.borrow_mut().push(*who));
+		Self::on_suspended_max_weight()
+	}
+	fn on_suspended_max_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		polkadot_sdk::frame_support::weights::Weight::from_parts(SUSPEND_HOOK_WEIGHT, 0)
+	}
+}
+
+/// The suspensions the market hook has been told of.
+pub fn suspensions_seen() -> Vec<u64> {
+	SUSPENSIONS_SEEN.with(|seen| seen.borrow().clone())
+}
+
 /// The readings the hook has been told of.
 pub fn readings_seen() -> Vec<(u64, ZoneCode, PeriodEnergy)> {
 	READINGS_SEEN.with(|seen| seen.borrow().clone())
@@ -130,6 +156,7 @@ impl pallet_prosumer::Config for Test {
 	type UnixTime = Timestamp;
 	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
 	type OnReading = MockLedger;
+	type OnSuspend = MockMarket;
 	type MaxReadingDelay = ConstU32<DELAY>;
 	type MaxPeriodsRetained = ConstU32<RETAINED>;
 	type MaxCapacityW = ConstU32<1_000_000>;

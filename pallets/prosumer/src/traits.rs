@@ -2,5 +2,5 @@
 //! in `energy-primitives`, shared by every pallet.
 
 pub use energy_primitives::{
-	MeteredEnergy, OnMeterReading, ParticipantActivity, ParticipantRegistry,
+	MeteredEnergy, OnMeterReading, OnParticipantSuspended, ParticipantActivity, ParticipantRegistry,
 };

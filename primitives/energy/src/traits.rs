@@ -23,6 +23,25 @@ impl<AccountId> ParticipantActivity<AccountId> for () {
 	}
 }
 
+/// Told when the consortium suspends a participant, so that what it has open on the market
+/// stops with it: a suspended participant's orders must not trade.
+pub trait OnParticipantSuspended<AccountId> {
+	/// Withdraw everything `who` has open. Returns the weight used, at most
+	/// [`Self::on_suspended_max_weight`].
+	fn on_suspended(who: &AccountId) -> Weight;
+	/// The most [`Self::on_suspended`] can weigh, charged in advance by the suspending call.
+	fn on_suspended_max_weight() -> Weight;
+}
+
+impl<AccountId> OnParticipantSuspended<AccountId> for () {
+	fn on_suspended(_: &AccountId) -> Weight {
+		Weight::zero()
+	}
+	fn on_suspended_max_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
 /// Both answers of two activities: busy when either is.
 impl<AccountId, A: ParticipantActivity<AccountId>, B: ParticipantActivity<AccountId>>
 	ParticipantActivity<AccountId> for (A, B)

@@ -181,6 +181,44 @@ fn cancelling_releases_the_escrow_and_empties_the_book() {
 }
 
 #[test]
+fn a_suspension_cancels_every_open_order_and_releases_the_escrow() {
+	use energy_primitives::OnParticipantSuspended;
+	use polkadot_sdk::frame_support::traits::Get;
+	run(|| {
+		assert_ok!(place(BOB, Side::Bid, NOW + 1, 1_000, 300));
+		assert_ok!(place(BOB, Side::Bid, NOW + 2, 500, 200));
+		assert_ok!(place(ALICE, Side::Offer, NOW + 1, 1_000, 400));
+		assert_eq!(escrow(BOB), 400);
+
+		let used = <DoubleAuction as OnParticipantSuspended<u64>>::on_suspended(&BOB);
+		assert_eq!((escrow(BOB), free(BOB)), (0, FUNDS));
+		assert!(!<DoubleAuction as ParticipantActivity<u64>>::has_open_orders(&BOB));
+		assert!(!Orders::<Test>::contains_key(0) && !Orders::<Test>::contains_key(1));
+		assert!(!Books::<Test>::contains_key(NOW + 2), "Bob's was the book's only order");
+		assert_eq!(Books::<Test>::get(NOW + 1).to_vec(), vec![2], "Alice's offer stays");
+		assert_eq!(
+			events()[events().len() - 2..],
+			[
+				Event::OrderCancelled { order: 0, owner: BOB, remaining_wh: 1_000, released: 300 },
+				Event::OrderCancelled { order: 1, owner: BOB, remaining_wh: 500, released: 100 },
+			]
+		);
+		// Charged per order cancelled, within the bound the suspending call pays in advance.
+		let max = <DoubleAuction as OnParticipantSuspended<u64>>::on_suspended_max_weight();
+		let per_order = <() as crate::WeightInfo>::cancel_order();
+		let db = <Test as polkadot_sdk::frame_system::Config>::DbWeight::get();
+		assert_eq!(used, db.reads(1).saturating_add(per_order.saturating_mul(2)));
+		let most: u32 = <Test as Config>::MaxOpenOrdersPerAccount::get();
+		let most = u64::from(most);
+		assert_eq!(max, db.reads(1).saturating_add(per_order.saturating_mul(most)));
+		assert!(used.all_lt(max));
+
+		// Nothing open: nothing to do, one read.
+		assert_eq!(<DoubleAuction as OnParticipantSuspended<u64>>::on_suspended(&BOB), db.reads(1));
+	});
+}
+
+#[test]
 fn filled_orders_count_against_capacity_so_an_offer_cannot_refill() {
 	run(|| {
 		// Alice's 4 kW make 1 kWh a period; Bob buys all of it.

@@ -194,13 +194,16 @@ fn approve_and_suspend_are_the_operators_and_change_status() {
 		assert!(Prosumer::is_approved(&BOB));
 		assert_noop!(Prosumer::approve(RuntimeOrigin::root(), BOB), Error::<Test>::AlreadyApproved);
 
+		assert_eq!(suspensions_seen(), Vec::<u64>::new(), "refused calls tell the market nothing");
 		assert_ok!(Prosumer::suspend(RuntimeOrigin::root(), BOB));
 		assert!(!Prosumer::is_approved(&BOB));
 		assert_eq!(Participants::<Test>::get(BOB).unwrap().status, ParticipantStatus::Suspended);
+		assert_eq!(suspensions_seen(), vec![BOB], "the market is told, to cancel Bob's orders");
 		assert_noop!(
 			Prosumer::suspend(RuntimeOrigin::root(), BOB),
 			Error::<Test>::AlreadySuspended
 		);
+		assert_eq!(suspensions_seen(), vec![BOB], "once");
 
 		assert_ok!(Prosumer::approve(RuntimeOrigin::root(), BOB));
 		assert!(Prosumer::is_approved(&BOB));
@@ -290,4 +293,15 @@ fn deregister_refuses_strangers() {
 			Error::<Test>::NotRegistered
 		);
 	});
+}
+
+#[test]
+fn suspend_is_charged_the_markets_hook_in_advance() {
+	use polkadot_sdk::frame_support::dispatch::GetDispatchInfo;
+	let call = crate::Call::<Test>::suspend { who: BOB };
+	let own = <() as crate::WeightInfo>::suspend();
+	assert_eq!(
+		call.get_dispatch_info().call_weight.ref_time(),
+		own.ref_time() + SUSPEND_HOOK_WEIGHT
+	);
 }
