@@ -20,6 +20,16 @@ fn place(who: u64, side: Side, period: PeriodIndex, energy_wh: u64, price: u64) 
 	));
 }
 
+/// Bob's bid (400) takes 1 kWh of Charlie's 1.5 kWh offer (200), Dave's bid (300) the
+/// remaining 0.5 kWh. The marginal bid is 300 and the marginal offer 200: with k = ½ the
+/// price is 250. Dave paid 125 and keeps 0.5 kWh at 300 (150) in escrow.
+fn assert_the_three_order_book_cleared_at_250() {
+	assert_eq!(trades(), vec![(0, 2, 1_000, 1_000, 0, 250, 250), (1, 2, 500, 500, 0, 250, 250)]);
+	assert_eq!((free(BOB), escrow(BOB)), (FUNDS - 250, 0));
+	assert_eq!((free(DAVE), escrow(DAVE)), (FUNDS - 125 - 150, 150));
+	assert_eq!(free(CHARLIE), FUNDS + 375);
+}
+
 #[test]
 fn the_next_block_clears_at_a_uniform_price_and_settles() {
 	run(|| {
@@ -28,16 +38,7 @@ fn the_next_block_clears_at_a_uniform_price_and_settles() {
 		place(CHARLIE, Side::Offer, NOW + 1, 1_500, 200); // 2
 		assert!(trades().is_empty(), "nothing clears before the next block");
 		next_block();
-		// Bob's bid takes 1 kWh, Dave's the remaining 0.5 kWh. The marginal bid is 300 and
-		// the marginal offer 200: with k = ½ the price is 250.
-		assert_eq!(
-			trades(),
-			vec![(0, 2, 1_000, 1_000, 0, 250, 250), (1, 2, 500, 500, 0, 250, 250)]
-		);
-		assert_eq!((free(BOB), escrow(BOB)), (FUNDS - 250, 0));
-		// Dave paid 125 and keeps 0.5 kWh at 300 (150) in escrow.
-		assert_eq!((free(DAVE), escrow(DAVE)), (FUNDS - 125 - 150, 150));
-		assert_eq!(free(CHARLIE), FUNDS + 375);
+		assert_the_three_order_book_cleared_at_250();
 		assert!(!Orders::<Test>::contains_key(0) && !Orders::<Test>::contains_key(2));
 		assert_eq!(Orders::<Test>::get(1).map(|o| (o.remaining_wh, o.escrow)), Some((500, 150)));
 		assert_eq!(Books::<Test>::get(NOW + 1).to_vec(), vec![1]);
@@ -261,13 +262,7 @@ fn a_clearing_that_fails_halfway_through_settlement_changes_nothing() {
 		assert_ok!(<Balances as MutateHold<u64>>::hold(&reason, &DAVE, 300));
 		assert_ok!(DoubleAuction::set_mechanism(RuntimeOrigin::root(), Mechanism::default()));
 		next_block();
-		assert_eq!(
-			trades(),
-			vec![(0, 2, 1_000, 1_000, 0, 250, 250), (1, 2, 500, 500, 0, 250, 250)]
-		);
-		assert_eq!((free(BOB), escrow(BOB)), (FUNDS - 250, 0));
-		assert_eq!((free(DAVE), escrow(DAVE)), (FUNDS - 125 - 150, 150));
-		assert_eq!(free(CHARLIE), FUNDS + 375);
+		assert_the_three_order_book_cleared_at_250();
 		assert_eq!(MockLedger::traded(&BOB, NOW + 1).bought_wh, 1_000);
 		assert_eq!(MockLedger::traded(&CHARLIE, NOW + 1).sold_wh, 1_500);
 		assert_eq!(hook_calls().len(), 3);
