@@ -4,11 +4,16 @@
 #   scripts/fuzz.sh runtime 30m     blocks of arbitrary (lapse, origin, call) steps
 #   scripts/fuzz.sh market 10000000 the market core, for a number of cases (or a duration)
 #
-# The second argument is a duration (s, m or h suffix) or a number of runs. The corpus is
-# kept in fuzz/corpus/<target>, which starts from the harness's seeds (written by
-# `cargo test --release -p energy-runtime-fuzz -- --ignored write_seeds`), and is minimised with `cargo fuzz cmin` after a run, then
-# committed); a crash is written to fuzz/artifacts/<target>: copy it to
-# fuzz/regressions/<target> with the fix, and the suite replays it from then on.
+# The second argument is a duration (s, m or h suffix), a number of runs, or `cmin`, which
+# minimises the kept corpus instead of fuzzing:
+#
+#   scripts/fuzz.sh runtime cmin
+#
+# The corpus is kept in fuzz/corpus/<target>. The runtime's starts from the harness's seeds,
+# written by `cargo test --release -p energy-runtime-fuzz -- --ignored write_seeds`; run
+# that again after a cmin, which renames files. Minimise after a run, then commit. A crash
+# is written to fuzz/artifacts/<target>: copy it to fuzz/regressions/<target> with its fix,
+# and the suite replays it from then on.
 #
 # Built with optimisations, debug assertions and overflow checks (an overflow that would wrap
 # silently in a release runtime is a finding), and no sanitizer (safe Rust).
@@ -20,16 +25,19 @@ cd "$(dirname "$0")/../fuzz"
 target="${1:?usage: scripts/fuzz.sh runtime|market DURATION|RUNS}"
 budget="${2:-10m}"
 command -v cargo-fuzz >/dev/null || cargo +nightly install cargo-fuzz --locked
+# The runtime's native build only: the wasm blob is not needed to fuzz.
+export SKIP_WASM_BUILD=1
+# The fuzz crate keeps its own target directory; the suite's CARGO_TARGET_DIR is not shared.
+unset CARGO_TARGET_DIR
+if [ "$budget" = cmin ]; then
+	exec cargo +nightly fuzz cmin -O -a -s none "$target" "corpus/$target" -- -rss_limit_mb=4096
+fi
 case "$budget" in
 	*s) args=(-max_total_time="${budget%s}") ;;
 	*m) args=(-max_total_time="$(( ${budget%m} * 60 ))") ;;
 	*h) args=(-max_total_time="$(( ${budget%h} * 3600 ))") ;;
 	*) args=(-runs="$budget") ;;
 esac
-# The runtime's native build only: the wasm blob is not needed to fuzz.
-export SKIP_WASM_BUILD=1
-# The fuzz crate keeps its own target directory; the suite's CARGO_TARGET_DIR is not shared.
-unset CARGO_TARGET_DIR
 mkdir -p "corpus/$target" "artifacts/$target"
 start=$(date +%s)
 cargo +nightly fuzz run -O -a -s none "$target" "corpus/$target" -- \
