@@ -57,7 +57,7 @@ fn fill_book<T: Config>(first: u32, count: u32) -> Result<(), BenchmarkError> {
 	while placed < count {
 		let who = trader::<T>(index);
 		for _ in 0..per_trader.min(count - placed) {
-			place::<T>(&who, Side::Bid, 1, 1)?;
+			place::<T>(&who, Side::Bid, Pallet::<T>::min_order_wh(), 1)?;
 			placed += 1;
 		}
 		index += 1;
@@ -98,7 +98,7 @@ mod benchmarks {
 		// for the capacity check; the rest of the book is other traders'.
 		let own = T::MaxOpenOrdersPerAccount::get().saturating_sub(1);
 		for _ in 0..own {
-			place::<T>(&caller, Side::Bid, 1, 1)?;
+			place::<T>(&caller, Side::Bid, Pallet::<T>::min_order_wh(), 1)?;
 		}
 		fill_book::<T>(0, T::MaxOrdersPerPeriod::get().saturating_sub(own + 1))?;
 

@@ -29,6 +29,11 @@ impl<T: Config> Pallet<T> {
 		energy_primitives::energy_bound_wh(capacity_w, T::PeriodSeconds::get(), 1)
 	}
 
+	/// The smallest order, Wh: `MinOrderPowerW` over one delivery period, at least 1 Wh.
+	pub fn min_order_wh() -> WattHours {
+		Self::energy_per_period(T::MinOrderPowerW::get()).max(1)
+	}
+
 	/// `energy_wh` at `price_per_kwh`, rounded down, as a balance.
 	pub fn cost(energy_wh: WattHours, price_per_kwh: Price) -> Result<BalanceOf<T>, Error<T>> {
 		BalanceOf::<T>::try_from(energy_market::cost(energy_wh, price_per_kwh))
@@ -63,6 +68,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Participants::is_approved(&who), Error::<T>::NotApproved);
 		let profile = T::Participants::profile(&who).ok_or(Error::<T>::NotApproved)?;
 		ensure!(energy_wh > 0, Error::<T>::ZeroEnergy);
+		ensure!(energy_wh >= Self::min_order_wh(), Error::<T>::BelowMinimumEnergy);
+		ensure!(price_per_kwh > 0, Error::<T>::ZeroPrice);
 		let now = Self::current_period();
 		ensure!(period > now, Error::<T>::DeliveryPeriodClosed);
 		ensure!(

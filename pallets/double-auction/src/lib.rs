@@ -136,6 +136,11 @@ pub mod pallet {
 		/// The most open orders of one account, over all periods.
 		#[pallet::constant]
 		type MaxOpenOrdersPerAccount: Get<u32>;
+		/// The least average power an order may stand for over its delivery period. Smaller
+		/// orders are dust: they would fill a book for nothing. The smallest order is this
+		/// power over one period ([`Pallet::min_order_wh`]), and at least 1 Wh.
+		#[pallet::constant]
+		type MinOrderPowerW: Get<energy_primitives::Watts>;
 		/// Weights of the calls and of the clearing, from the benchmarks.
 		type WeightInfo: WeightInfo;
 		/// Sets up what the benchmarks need.
@@ -316,6 +321,10 @@ pub mod pallet {
 		InvalidBook,
 		/// Moving funds failed during settlement (defensive: escrow covers every trade).
 		SettlementFailed,
+		/// An order for less energy than the smallest order (`MinOrderPowerW` over a period).
+		BelowMinimumEnergy,
+		/// An order at a price of zero.
+		ZeroPrice,
 	}
 
 	#[pallet::hooks]

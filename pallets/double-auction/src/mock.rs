@@ -5,7 +5,7 @@ use crate::{self as pallet_double_auction, *};
 use energy_market::{losses::LineParameters, zone::Grid};
 use energy_primitives::{Profile, Role};
 use polkadot_sdk::{
-	frame_support::{derive_impl, traits::ConstU32},
+	frame_support::{derive_impl, parameter_types, traits::ConstU32},
 	frame_system::{self, EnsureRoot},
 	pallet_balances, pallet_timestamp,
 	sp_io::TestExternalities,
@@ -66,6 +66,12 @@ pub const MAX_ORDERS: u32 = 6;
 pub const MAX_OWN: u32 = 3;
 /// Periods ahead orders may be placed.
 pub const AHEAD: u32 = 4;
+
+parameter_types! {
+	/// The smallest order's power: 4 W is 1 Wh over the mock's 900-s period, so only zero
+	/// is dust unless a test raises it.
+	pub static MinOrderPower: u32 = 4;
+}
 
 /// Prosumer in zone 0: 4 kW of generation (1 kWh a period) behind 8 kW (2 kWh a period).
 pub const ALICE: u64 = 1;
@@ -246,6 +252,7 @@ impl pallet_double_auction::Config for Test {
 	type MaxOpenBooks = ConstU32<{ AHEAD + 2 }>;
 	type MaxOrdersPerPeriod = ConstU32<MAX_ORDERS>;
 	type MaxOpenOrdersPerAccount = ConstU32<MAX_OWN>;
+	type MinOrderPowerW = MinOrderPower;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ();

@@ -121,6 +121,8 @@ impl pallet_double_auction::Config for Runtime {
 	type MaxOrdersPerPeriod = ConstU32<128>;
 	/// A household places a bid and an offer for a few periods; an aggregator more.
 	type MaxOpenOrdersPerAccount = ConstU32<16>;
+	/// 60 W, a fridge: 15 Wh in a quarter hour. Smaller orders are refused as dust.
+	type MinOrderPowerW = ConstU32<60>;
 	type WeightInfo = pallet_double_auction::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MarketBenchmarkHelper;

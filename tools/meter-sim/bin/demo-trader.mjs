@@ -142,6 +142,9 @@ const retailGrid = grid(retail);
 const clock = makeClock({ periodSeconds });
 /** The most Wh `watts` move in a period: the chain's bound ⌈W·s/3600⌉, rounded down to be safe. */
 const boundWh = (watts) => Math.floor((watts * periodSeconds) / 3600);
+// The chain refuses dust: an order below `minOrderPowerW` over a period (at least 1 Wh).
+// A runtime without the constant takes 1 Wh.
+const minOrderWh = Math.max(1, Math.ceil(((api.consts.doubleAuction.minOrderPowerW?.toNumber() ?? 0) * periodSeconds) / 3600));
 
 const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 });
 const traders = [];
@@ -205,12 +208,12 @@ function plan(trader, target, first = false) {
   const bidPrice = retailGrid * r.uniform(0.85, 1.25);
   const out = {};
   const bid = (wh) => {
-    const energy = clamp(Math.ceil(wh * scale), 1, trader.bidBound);
-    if (trader.bidBound >= 1) out.order = { side: 'Bid', energy, price: bidPrice };
+    const energy = clamp(Math.ceil(wh * scale), minOrderWh, trader.bidBound);
+    if (trader.bidBound >= minOrderWh) out.order = { side: 'Bid', energy, price: bidPrice };
   };
   const offer = (wh) => {
-    const energy = clamp(Math.round(wh * scale), 1, trader.offerBound);
-    if (trader.offerBound >= 1) out.order = { side: 'Offer', energy, price: offerPrice };
+    const energy = clamp(Math.round(wh * scale), minOrderWh, trader.offerBound);
+    if (trader.offerBound >= minOrderWh) out.order = { side: 'Offer', energy, price: offerPrice };
   };
   if (trader.role === 'Producer') {
     const pv = e.pvWh * r.uniform(0.85, 1.0);

@@ -181,6 +181,29 @@ fn cancelling_releases_the_escrow_and_empties_the_book() {
 }
 
 #[test]
+fn dust_and_a_zero_price_are_refused() {
+	run(|| {
+		assert_eq!(DoubleAuction::min_order_wh(), 1, "4 W over 900 s");
+		assert_noop!(place(BOB, Side::Bid, NOW + 1, 1_000, 0), Error::<Test>::ZeroPrice);
+		assert_noop!(place(ALICE, Side::Offer, NOW + 1, 1_000, 0), Error::<Test>::ZeroPrice);
+		assert_noop!(place(BOB, Side::Bid, NOW + 1, 0, 300), Error::<Test>::ZeroEnergy);
+		// 60 W over a quarter hour: 15 Wh.
+		MinOrderPower::set(60);
+		assert_eq!(DoubleAuction::min_order_wh(), 15);
+		assert_noop!(place(BOB, Side::Bid, NOW + 1, 14, 300), Error::<Test>::BelowMinimumEnergy);
+		assert_noop!(
+			place(ALICE, Side::Offer, NOW + 1, 14, 100),
+			Error::<Test>::BelowMinimumEnergy
+		);
+		assert_ok!(place(BOB, Side::Bid, NOW + 1, 15, 1));
+		assert_ok!(place(ALICE, Side::Offer, NOW + 1, 15, 1));
+		// Under 1 W a period holds less than 1 Wh: the smallest order is still 1 Wh.
+		MinOrderPower::set(0);
+		assert_eq!(DoubleAuction::min_order_wh(), 1);
+	});
+}
+
+#[test]
 fn a_suspension_cancels_every_open_order_and_releases_the_escrow() {
 	use energy_primitives::OnParticipantSuspended;
 	use polkadot_sdk::frame_support::traits::Get;
