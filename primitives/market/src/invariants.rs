@@ -142,9 +142,9 @@ mod tests {
 	}
 
 	#[test]
-	fn zone_checks_catch_reach_and_capacity() {
+	fn zone_checks_catch_reach_and_capacity() -> Result<(), crate::MarketError> {
 		let line = LineParameters::MEDIUM_VOLTAGE_ALUMINIUM;
-		let grid = Grid::linear(2, 500, 0, 500, 600, line).expect("valid grid");
+		let grid = Grid::linear(2, 500, 0, 500, 600, line)?;
 		let within = Trade::new(1, 2, 600, 0, 200, 200);
 		assert_eq!(check_zone_trades(&book(), &[within], &grid), Ok(()));
 		let over = Trade::new(1, 2, 601, 0, 200, 200);
@@ -152,7 +152,8 @@ mod tests {
 			check_zone_trades(&book(), &[over], &grid),
 			Err(Violation::LineOverloaded(0, 1))
 		);
-		let near = Grid::linear(2, 500, 0, 499, 600, line).expect("valid grid");
+		let near = Grid::linear(2, 500, 0, 499, 600, line)?;
 		assert_eq!(check_zone_trades(&book(), &[within], &near), Err(Violation::OutOfReach(1, 2)));
+		Ok(())
 	}
 }
