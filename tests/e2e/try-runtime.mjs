@@ -8,22 +8,15 @@
 //   post-upgrade checks and every `try_state` on the head's state, then throws it away.
 // A failed check panics in the runtime, which the RPC returns as an error.
 
-import { u8aToHex } from '@polkadot/util';
+import { u8aConcat, u8aToHex } from '@polkadot/util';
 
 // frame_support::traits::TryStateSelect::All and UpgradeCheckSelect::All (SCALE enum indices).
 const TRY_STATE_ALL = 0x01;
 const UPGRADE_CHECK_ALL = 0x01;
 
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}
-
-/// Re-executes block `hash` with every check and returns the weight the runtime reports.
-export async function tryExecuteBlock(api, hash) {
-  const { block } = await api.rpc.chain.getBlock(hash);
+/// Re-executes `block` (as `chain_getBlock` returns it) with every check and returns the
+/// weight the runtime reports.
+export async function tryExecuteBlock(api, block) {
   // The author's seal is the last digest item; a node removes it before executing a block.
   const logs = block.header.digest.logs.filter((log) => !log.isSeal);
   const header = api.createType('Header', {
@@ -37,7 +30,7 @@ export async function tryExecuteBlock(api, hash) {
   const flags = new Uint8Array([1, 1, TRY_STATE_ALL]); // state root, signatures, try_state
   // As a hex string: polkadot-js reads a Uint8Array given for `Bytes` as length-prefixed.
   const result = await api.rpc.state.call(
-    'TryRuntime_execute_block', u8aToHex(concat(unsealed.toU8a(), flags)), block.header.parentHash);
+    'TryRuntime_execute_block', u8aToHex(u8aConcat(unsealed.toU8a(), flags)), block.header.parentHash);
   return api.createType('Weight', result);
 }
 
@@ -58,7 +51,7 @@ export async function tryRuntimeChecks(api, { minBlocks = 5, maxBlocks = 100 } =
   while (executed.length < maxBlocks) {
     const { block } = await api.rpc.chain.getBlock(hash);
     if (block.header.number.toNumber() === 0) break;
-    const weight = await tryExecuteBlock(api, hash);
+    const weight = await tryExecuteBlock(api, block);
     executed.push({
       number: block.header.number.toNumber(),
       extrinsics: block.extrinsics.length,
