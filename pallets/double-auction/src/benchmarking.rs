@@ -1,6 +1,15 @@
-//! Benchmarks of the calls and of the clearing, each in its worst case: full books and
-//! lists, the largest grid, and (for the clearing) the zone market, which searches every
-//! reachable zone for each trade, on a book in which every order trades.
+//! Benchmarks of the calls and of the clearing's steps, each in its worst case:
+//! - `place_order`: the caller's list full of orders on the same side and period (each read
+//!   for the capacity check) and the side of the book full, so that the order evicts one;
+//! - `cancel_order`: the book's last order, so that the book goes too;
+//! - `determine_*`: a book of `n` orders in which every order trades, under each mechanism
+//!   (the zone market on the largest grid, searching every zone for each trade);
+//! - `settle_trades`: trades that each fill both their orders, with McAfee's surplus burned,
+//!   escrow released and both deposits returned;
+//! - `expire_orders`: bids that release escrow and a deposit each.
+//!
+//! Large books are written straight into storage ([`seed`]) with the holds a placement would
+//! make, so that a benchmark of 10 000 orders sets up in seconds.
 
 use super::*;
 use energy_market::Price;
@@ -8,17 +17,17 @@ use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
 		pallet_prelude::*,
-		traits::fungible::{Inspect, Mutate},
+		traits::fungible::{Inspect, Mutate, MutateHold},
 	},
 	frame_system::RawOrigin,
-	sp_runtime::traits::Saturating,
+	sp_runtime::traits::{Saturating, Zero},
 };
 
 /// A period well after the Unix epoch (the year 2027 in quarter hours).
 const NOW: PeriodIndex = 1_900_000;
 /// The delivery period the benchmarks' orders are for.
 const DELIVERY: PeriodIndex = NOW + 1;
-/// Energy unit of the clearing benchmark's orders, Wh.
+/// Energy unit of the clearing benchmarks' orders, Wh.
 const Q: WattHours = 1_000;
 
 fn set_period<T: Config>(period: PeriodIndex) {
@@ -27,13 +36,21 @@ fn set_period<T: Config>(period: PeriodIndex) {
 	T::BenchmarkHelper::set_unix_time_ms(millis);
 }
 
-/// An approved, funded participant in zone 0 with the largest capacities.
-fn trader<T: Config>(index: u32) -> T::AccountId {
-	let who: T::AccountId = account("trader", index, 0);
-	let funds = Pallet::<T>::cost(1_000_000_000, 1_000_000_000_000)
+/// A funded account (not registered).
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	// A thousand bids of the benchmarks' largest cost (2 kWh at 1 000 000 per kWh), little
+	// enough that thousands of accounts do not overflow a 64-bit total issuance (the mock's).
+	let funds = Pallet::<T>::cost(2_000_000, 1_000_000)
 		.unwrap_or_else(|_| 1_000_000u32.into())
 		.saturating_add(T::Currency::minimum_balance());
 	T::Currency::set_balance(&who, funds);
+	who
+}
+
+/// An approved, funded participant in zone 0 with the largest capacities.
+fn trader<T: Config>(index: u32) -> T::AccountId {
+	let who = funded::<T>("trader", index);
 	T::BenchmarkHelper::approved_participant(&who, 0);
 	who
 }
@@ -41,28 +58,64 @@ fn trader<T: Config>(index: u32) -> T::AccountId {
 fn place<T: Config>(
 	who: &T::AccountId,
 	side: Side,
+	period: PeriodIndex,
 	energy: WattHours,
 	price: Price,
 ) -> Result<(), BenchmarkError> {
-	Pallet::<T>::do_place_order(who.clone(), side, DELIVERY, energy, price)
+	Pallet::<T>::do_place_order(who.clone(), side, period, energy, price)
 		.map_err(|_| BenchmarkError::Stop("placing a benchmark order failed"))
 }
 
-/// Fill the delivery period's book with `count` small bids of other traders, numbered from
-/// `first`, each trader holding as many orders as it may.
-fn fill_book<T: Config>(first: u32, count: u32) -> Result<(), BenchmarkError> {
-	let per_trader = T::MaxOpenOrdersPerAccount::get();
-	let mut placed = 0;
-	let mut index = first;
-	while placed < count {
-		let who = trader::<T>(index);
-		for _ in 0..per_trader.min(count - placed) {
-			place::<T>(&who, Side::Bid, Pallet::<T>::min_order_wh(), 1)?;
-			placed += 1;
-		}
-		index += 1;
+/// Write an order into `DELIVERY`'s book as a placement would, holding its escrow and
+/// deposit, without the placement's checks. Owners take `MaxOpenOrdersPerAccount` orders
+/// each, in order. Returns the order's id.
+fn seed<T: Config>(side: Side, energy: WattHours, price: Price) -> Result<OrderId, BenchmarkError> {
+	let id = NextOrderId::<T>::get();
+	let per_owner = u64::from(T::MaxOpenOrdersPerAccount::get());
+	let owner_index = u32::try_from(id / per_owner).unwrap_or(u32::MAX);
+	let owner: T::AccountId = account("seeded", owner_index, 0);
+	if T::Currency::balance(&owner).is_zero() {
+		funded::<T>("seeded", owner_index);
 	}
-	Ok(())
+	let escrow = match side {
+		Side::Bid => Pallet::<T>::cost(energy, price).map_err(|_| BenchmarkError::Weightless)?,
+		Side::Offer => 0u32.into(),
+	};
+	let deposit = T::OrderDeposit::get();
+	if !escrow.is_zero() {
+		T::Currency::hold(&HoldReason::BidEscrow.into(), &owner, escrow)
+			.map_err(|_| BenchmarkError::Stop("the seeded owner holds the escrow"))?;
+	}
+	T::Currency::hold(&HoldReason::OrderDeposit.into(), &owner, deposit)
+		.map_err(|_| BenchmarkError::Stop("the seeded owner holds the deposit"))?;
+	let order = Order {
+		owner: owner.clone(),
+		side,
+		period: DELIVERY,
+		zone: 0,
+		energy_wh: energy,
+		remaining_wh: energy,
+		price_per_kwh: price,
+		escrow,
+		deposit,
+	};
+	Orders::<T>::insert(id, order);
+	BookIndex::<T>::insert(
+		(DELIVERY, side, rank_key(side, price, id)),
+		BookEntry { remaining_wh: energy, zone: 0 },
+	);
+	let mut book = Books::<T>::get(DELIVERY).unwrap_or_default();
+	let count = book.side_mut(side);
+	*count = count.saturating_add(1);
+	Books::<T>::insert(DELIVERY, book);
+	OpenOrdersOf::<T>::try_mutate(&owner, |own| own.try_push(id))
+		.map_err(|_| BenchmarkError::Stop("a seeded owner's list has room"))?;
+	OpenBooks::<T>::mutate(|periods| Pallet::<T>::insert_period(periods, DELIVERY))
+		.map_err(|_| BenchmarkError::Stop("the book is listed"))?;
+	PendingClearing::<T>::mutate(|periods| Pallet::<T>::insert_period(periods, DELIVERY))
+		.map_err(|_| BenchmarkError::Stop("the book is pending"))?;
+	NextOrderId::<T>::put(id.saturating_add(1));
+	Ok(id)
 }
 
 fn operator<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
@@ -76,11 +129,11 @@ fn crossing_book<T: Config>(n: u32) -> Result<(), BenchmarkError> {
 	let bids = n / 2;
 	let offers = n.saturating_sub(bids);
 	for i in 0..bids {
-		place::<T>(&trader::<T>(i), Side::Bid, 2 * Q, 1_000_000 - u64::from(i))?;
+		seed::<T>(Side::Bid, 2 * Q, 1_000_000 - u64::from(i))?;
 	}
 	for j in 0..offers {
 		let energy = if j == 0 || j + 1 == offers { Q } else { 2 * Q };
-		place::<T>(&trader::<T>(bids + j), Side::Offer, energy, 1_000 + u64::from(j))?;
+		seed::<T>(Side::Offer, energy, 1_000 + u64::from(j))?;
 	}
 	Ok(())
 }
@@ -95,17 +148,22 @@ mod benchmarks {
 		T::BenchmarkHelper::set_largest_grid();
 		let caller = trader::<T>(u32::MAX);
 		// The caller's other orders are on the same side of the same period, so each is read
-		// for the capacity check; the rest of the book is other traders'.
+		// for the capacity check; the rest of the side is other owners' cheapest bids.
 		let own = T::MaxOpenOrdersPerAccount::get().saturating_sub(1);
 		for _ in 0..own {
-			place::<T>(&caller, Side::Bid, Pallet::<T>::min_order_wh(), 1)?;
+			place::<T>(&caller, Side::Bid, DELIVERY, Pallet::<T>::min_order_wh(), 2)?;
 		}
-		fill_book::<T>(0, T::MaxOrdersPerPeriod::get().saturating_sub(own + 1))?;
+		for _ in own..T::MaxOrdersPerSide::get() {
+			seed::<T>(Side::Bid, Pallet::<T>::min_order_wh(), 1)?;
+		}
+		let worst = NextOrderId::<T>::get().saturating_sub(1);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), Side::Bid, DELIVERY, 1_000, 300);
 
-		assert_eq!(Books::<T>::get(DELIVERY).len() as u32, T::MaxOrdersPerPeriod::get());
+		assert!(!Orders::<T>::contains_key(worst), "the least competitive bid was evicted");
+		let book = Books::<T>::get(DELIVERY).ok_or(BenchmarkError::Stop("the book exists"))?;
+		assert_eq!(book.bids, T::MaxOrdersPerSide::get());
 		assert!(OpenOrdersOf::<T>::get(&caller).is_full());
 		Ok(())
 	}
@@ -113,15 +171,19 @@ mod benchmarks {
 	#[benchmark]
 	fn cancel_order() -> Result<(), BenchmarkError> {
 		set_period::<T>(NOW);
-		fill_book::<T>(0, T::MaxOrdersPerPeriod::get().saturating_sub(1))?;
 		let caller = trader::<T>(u32::MAX);
-		place::<T>(&caller, Side::Bid, 1_000, 300)?;
+		let own = T::MaxOpenOrdersPerAccount::get().saturating_sub(1);
+		for _ in 0..own {
+			place::<T>(&caller, Side::Bid, DELIVERY + 1, Pallet::<T>::min_order_wh(), 2)?;
+		}
+		place::<T>(&caller, Side::Bid, DELIVERY, 1_000, 300)?;
 		let id = NextOrderId::<T>::get().saturating_sub(1);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), id);
 
 		assert!(!Orders::<T>::contains_key(id));
+		assert!(!Books::<T>::contains_key(DELIVERY), "the book went with its last order");
 		Ok(())
 	}
 
@@ -137,45 +199,130 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Closing a book of `n` bids, each from its own trader, each releasing escrow.
+	/// Determining a crossing book of `n` orders under the uniform price, trades written.
 	#[benchmark]
-	fn close_book(n: Linear<1, { T::MaxOrdersPerPeriod::get() }>) -> Result<(), BenchmarkError> {
+	fn determine_uniform(
+		n: Linear<2, { T::MaxOrdersPerSide::get().saturating_mul(2) }>,
+	) -> Result<(), BenchmarkError> {
 		set_period::<T>(NOW);
-		for i in 0..n {
-			place::<T>(&trader::<T>(i), Side::Bid, 1_000, 300)?;
-		}
-		set_period::<T>(DELIVERY);
-		let closed;
+		T::BenchmarkHelper::set_largest_grid();
+		crossing_book::<T>(n)?;
 
 		#[block]
 		{
-			closed = Pallet::<T>::close_book(DELIVERY);
+			Pallet::<T>::determine(DELIVERY, Mechanism::UniformPrice { k_ppm: 500_000 });
 		}
 
-		assert_eq!(closed, n);
-		assert!(Orders::<T>::iter().next().is_none());
+		let clearing = Settlement::<T>::get().ok_or(BenchmarkError::Stop("trades were made"))?;
+		assert!(clearing.trades + 2 >= n, "every order but one or two trades");
 		Ok(())
 	}
 
-	/// Clearing a book of `n` orders into `n − 1` trades under the zone market on the
-	/// largest grid, each trade settled (the benchmark's weight is charged for `trades + 1`
-	/// orders when a book makes more trades than orders).
+	/// Determining a crossing book of `n` orders under McAfee's reduction, trades written.
 	#[benchmark]
-	fn clear_book(n: Linear<2, { T::MaxOrdersPerPeriod::get() }>) -> Result<(), BenchmarkError> {
+	fn determine_mcafee(
+		n: Linear<2, { T::MaxOrdersPerSide::get().saturating_mul(2) }>,
+	) -> Result<(), BenchmarkError> {
 		set_period::<T>(NOW);
 		T::BenchmarkHelper::set_largest_grid();
-		Pallet::<T>::do_set_mechanism(Mechanism::ZoneMarket)
-			.map_err(|_| BenchmarkError::Stop("the zone market needs the helper's grid"))?;
-		crossing_book::<T>(n)?;
-		let outcome;
+		crossing_book::<T>(n.max(3))?;
 
 		#[block]
 		{
-			outcome = Pallet::<T>::clear_book(DELIVERY, Mechanism::ZoneMarket);
+			Pallet::<T>::determine(DELIVERY, Mechanism::McAfee);
 		}
 
-		assert_eq!(outcome.orders, n);
-		assert!(outcome.trades < n && outcome.trades + 2 >= n, "every order but one trades");
+		let clearing = Settlement::<T>::get().ok_or(BenchmarkError::Stop("trades were made"))?;
+		assert!(clearing.trades + 3 >= n, "every order but the reduced trade's trades");
+		Ok(())
+	}
+
+	/// Determining a crossing book of `n` orders under the zone market on the largest grid,
+	/// every zone within reach, trades written.
+	#[benchmark]
+	fn determine_zone(
+		n: Linear<2, { T::MaxOrdersPerSide::get().saturating_mul(2) }>,
+	) -> Result<(), BenchmarkError> {
+		set_period::<T>(NOW);
+		T::BenchmarkHelper::set_largest_grid();
+		crossing_book::<T>(n)?;
+
+		#[block]
+		{
+			Pallet::<T>::determine(DELIVERY, Mechanism::ZoneMarket);
+		}
+
+		let clearing = Settlement::<T>::get().ok_or(BenchmarkError::Stop("trades were made"))?;
+		assert!(clearing.trades + 2 >= n, "every order but one or two trades");
+		Ok(())
+	}
+
+	/// Settling `k` trades, each filling a bid and an offer of their own: the buyer pays
+	/// above the seller's price (McAfee's surplus, burned), the rest of the escrow and both
+	/// deposits are released, both orders leave the book, and the last takes the book.
+	#[benchmark]
+	fn settle_trades(k: Linear<1, { 2 * TRADES_PER_PAGE }>) -> Result<(), BenchmarkError> {
+		set_period::<T>(NOW);
+		let mut trades = alloc::vec::Vec::new();
+		for _ in 0..k {
+			let bid = seed::<T>(Side::Bid, Q, 400_000)?;
+			let offer = seed::<T>(Side::Offer, Q, 100_000)?;
+			trades.push(PendingTrade {
+				bid,
+				offer,
+				sold_wh: Q,
+				delivered_wh: Q - 1,
+				lost_wh: 1,
+				buyer_price: 300_000,
+				seller_price: 200_000,
+				buyer_pays: energy_market::cost(Q - 1, 300_000),
+				seller_receives: energy_market::cost(Q - 1, 200_000),
+			});
+		}
+		for (number, chunk) in trades.chunks(TRADES_PER_PAGE as usize).enumerate() {
+			PendingTrades::<T>::insert(number as u32, TradePage::truncate_from(chunk.to_vec()));
+		}
+		Settlement::<T>::put(Clearing {
+			period: DELIVERY,
+			mechanism: Mechanism::McAfee,
+			orders: 2 * k,
+			trades: k,
+			next: 0,
+			settled: 0,
+			sold_wh: 0,
+			lost_wh: 0,
+		});
+		let issuance = T::Currency::total_issuance();
+		let mut used = Weight::zero();
+
+		#[block]
+		{
+			Pallet::<T>::settle_within(Weight::MAX, &mut used);
+		}
+
+		assert!(Settlement::<T>::get().is_none(), "every trade settled");
+		assert!(Orders::<T>::iter().next().is_none(), "every order filled");
+		assert!(T::Currency::total_issuance() < issuance, "the surplus was burned");
+		Ok(())
+	}
+
+	/// Closing `k` bids of a begun period, each releasing escrow and a deposit.
+	#[benchmark]
+	fn expire_orders(k: Linear<1, 1_000>) -> Result<(), BenchmarkError> {
+		set_period::<T>(NOW);
+		for _ in 0..k {
+			seed::<T>(Side::Bid, Q, 300_000)?;
+		}
+		set_period::<T>(DELIVERY);
+		let mut used = Weight::zero();
+
+		#[block]
+		{
+			Pallet::<T>::close_within(DELIVERY, Weight::MAX, &mut used);
+		}
+
+		assert!(Orders::<T>::iter().next().is_none());
+		assert!(!Books::<T>::contains_key(DELIVERY));
 		Ok(())
 	}
 

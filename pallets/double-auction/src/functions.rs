@@ -14,7 +14,7 @@ use polkadot_sdk::{
 			UnixTime,
 		},
 	},
-	sp_runtime::traits::Zero,
+	sp_runtime::traits::{Saturating, Zero},
 };
 
 impl<T: Config> Pallet<T> {
@@ -108,26 +108,70 @@ impl<T: Config> Pallet<T> {
 			Side::Bid => Self::cost(energy_wh, price_per_kwh)?,
 			Side::Offer => Zero::zero(),
 		};
-		if !escrow.is_zero() {
-			let spendable =
-				T::Currency::reducible_balance(&who, Preservation::Preserve, Fortitude::Polite);
-			ensure!(spendable >= escrow, Error::<T>::InsufficientBalanceForEscrow);
-		}
+		let deposit = T::OrderDeposit::get();
+		let spendable =
+			T::Currency::reducible_balance(&who, Preservation::Preserve, Fortitude::Polite);
+		ensure!(spendable >= escrow, Error::<T>::InsufficientBalanceForEscrow);
+		ensure!(
+			spendable.saturating_sub(escrow) >= deposit,
+			Error::<T>::InsufficientBalanceForDeposit
+		);
 
 		let id = NextOrderId::<T>::get();
 		let next_id = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-		let mut book = Books::<T>::get(period);
-		book.try_push(id).map_err(|_| Error::<T>::BookFull)?;
-		own.try_push(id).map_err(|_| Error::<T>::TooManyOpenOrders)?;
+		let key = rank_key(side, price_per_kwh, id);
+		let mut book = Books::<T>::get(period).unwrap_or_default();
+		// A full side takes the order only in place of its least competitive one.
+		let evicted = if book.side(side) >= T::MaxOrdersPerSide::get() {
+			let (worst_key, _) =
+				BookIndex::<T>::iter_prefix((period, side)).next().ok_or(Error::<T>::BookFull)?;
+			ensure!(key > worst_key, Error::<T>::BookFull);
+			let (_, worst_id) = decode_rank_key(side, &worst_key);
+			let worst = Orders::<T>::get(worst_id).ok_or_else(|| {
+				defensive!("the book index lists open orders only");
+				Error::<T>::BookFull
+			})?;
+			Some((worst_id, worst))
+		} else {
+			None
+		};
+		// The evicted order may be the owner's own: it leaves the owner's list first.
+		let own_evicted = evicted.as_ref().is_some_and(|(_, worst)| worst.owner == who);
+		let own_after = own.len().saturating_sub(usize::from(own_evicted));
+		ensure!(
+			own_after < T::MaxOpenOrdersPerAccount::get() as usize,
+			Error::<T>::TooManyOpenOrders
+		);
 		let mut open_books = OpenBooks::<T>::get();
 		Self::insert_period(&mut open_books, period)?;
 		let mut pending = PendingClearing::<T>::get();
 		Self::insert_period(&mut pending, period)?;
 
-		// Checks done; write.
+		// Checks done; write. The eviction first, so that its refund and the new order's
+		// holds do not depend on each other.
+		if let Some((worst_id, worst)) = evicted {
+			let released = Self::remove_order(worst_id, &worst)?;
+			Self::deposit_event(Event::OrderEvicted {
+				order: worst_id,
+				owner: worst.owner,
+				by: id,
+				remaining_wh: worst.remaining_wh,
+				released,
+			});
+			// A full side is never the book's last order, so the book is still there.
+			book = Books::<T>::get(period).unwrap_or_default();
+			if own_evicted {
+				own = OpenOrdersOf::<T>::get(&who);
+			}
+		}
+		own.try_push(id).map_err(|_| Error::<T>::TooManyOpenOrders)?;
 		if !escrow.is_zero() {
 			T::Currency::hold(&HoldReason::BidEscrow.into(), &who, escrow)
 				.map_err(|_| Error::<T>::InsufficientBalanceForEscrow)?;
+		}
+		if !deposit.is_zero() {
+			T::Currency::hold(&HoldReason::OrderDeposit.into(), &who, deposit)
+				.map_err(|_| Error::<T>::InsufficientBalanceForDeposit)?;
 		}
 		let order = Order {
 			owner: who.clone(),
@@ -138,8 +182,12 @@ impl<T: Config> Pallet<T> {
 			remaining_wh: energy_wh,
 			price_per_kwh,
 			escrow,
+			deposit,
 		};
 		Orders::<T>::insert(id, order);
+		BookIndex::<T>::insert((period, side, key), BookEntry { remaining_wh: energy_wh, zone });
+		let count = book.side_mut(side);
+		*count = count.saturating_add(1);
 		Books::<T>::insert(period, book);
 		OpenOrdersOf::<T>::insert(&who, own);
 		OpenBooks::<T>::put(open_books);
@@ -153,6 +201,7 @@ impl<T: Config> Pallet<T> {
 			energy_wh,
 			price_per_kwh,
 			escrow,
+			deposit,
 		});
 		Ok(())
 	}
@@ -170,17 +219,24 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Remove an open order from every list, drop its period's book if it was the last
-	/// order, and release its escrow. Returns the escrow released.
+	/// Remove an open order from every list and its book, drop the book if it was its last
+	/// order, and release its escrow and deposit. Returns what was released.
 	pub(crate) fn remove_order(
 		id: OrderId,
 		order: &OrderOf<T>,
 	) -> Result<BalanceOf<T>, DispatchError> {
-		let released = Self::release_escrow(&order.owner, order.escrow)?;
+		let released = Self::release_holds(order)?;
 		Orders::<T>::remove(id);
 		Self::unlist(&order.owner, id);
-		Self::remove_from_book(order.period, |other| other == id);
+		Self::unindex(id, order);
 		Ok(released)
+	}
+
+	/// Release what an open order holds: a bid's escrow and the deposit.
+	pub(crate) fn release_holds(order: &OrderOf<T>) -> Result<BalanceOf<T>, DispatchError> {
+		let escrow = Self::release(HoldReason::BidEscrow, &order.owner, order.escrow)?;
+		let deposit = Self::release(HoldReason::OrderDeposit, &order.owner, order.deposit)?;
+		Ok(escrow.saturating_add(deposit))
 	}
 
 	/// Take `id` off its owner's list of open orders.
@@ -195,34 +251,47 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Remove the orders `gone` selects from `period`'s book, and the book itself (from the
-	/// open and pending lists too) when nothing is left in it.
-	pub(crate) fn remove_from_book(period: PeriodIndex, gone: impl Fn(OrderId) -> bool) {
-		let mut book = Books::<T>::get(period);
-		book.retain(|id| !gone(*id));
-		if book.is_empty() {
-			Books::<T>::remove(period);
-			OpenBooks::<T>::mutate(|periods| Self::remove_period(periods, period));
-			PendingClearing::<T>::mutate(|periods| Self::remove_period(periods, period));
+	/// Take an order out of its book's index and count, and remove the book (from the open
+	/// and pending lists too) when nothing is left in it.
+	pub(crate) fn unindex(id: OrderId, order: &OrderOf<T>) {
+		BookIndex::<T>::remove((
+			order.period,
+			order.side,
+			rank_key(order.side, order.price_per_kwh, id),
+		));
+		let Some(mut book) = Books::<T>::get(order.period) else {
+			defensive!("an open order's book exists");
+			return;
+		};
+		let count = book.side_mut(order.side);
+		*count = count.saturating_sub(1);
+		if book.orders() == 0 {
+			Self::drop_book(order.period);
 		} else {
-			Books::<T>::insert(period, book);
+			Books::<T>::insert(order.period, book);
 		}
 	}
 
-	/// Release `amount` of `who`'s bid escrow.
-	pub(crate) fn release_escrow(
+	/// Forget an empty book.
+	pub(crate) fn drop_book(period: PeriodIndex) {
+		Books::<T>::remove(period);
+		OpenBooks::<T>::mutate(|periods| Self::remove_period(periods, period));
+		PendingClearing::<T>::mutate(|periods| Self::remove_period(periods, period));
+	}
+
+	/// Release `amount` of `who`'s funds held for `reason`.
+	pub(crate) fn release(
+		reason: HoldReason,
 		who: &T::AccountId,
 		amount: BalanceOf<T>,
 	) -> Result<BalanceOf<T>, DispatchError> {
 		if amount.is_zero() {
 			return Ok(amount);
 		}
-		T::Currency::release(&HoldReason::BidEscrow.into(), who, amount, Precision::Exact).map_err(
-			|error| {
-				defensive!("an open bid's escrow is held");
-				error
-			},
-		)
+		T::Currency::release(&reason.into(), who, amount, Precision::Exact).map_err(|error| {
+			defensive!("an open order's escrow and deposit are held");
+			error
+		})
 	}
 
 	pub(crate) fn do_set_mechanism(mechanism: Mechanism) -> DispatchResult {
@@ -237,22 +306,29 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The invariants: every open order is in its book and its owner's list and nowhere
-	/// else; a bid's escrow is the cost of what is left of it; each account's held escrow is
-	/// the sum of its bids'; the period lists are sorted and agree with the books.
+	/// The invariants: every open order is in its book's index (with its remaining energy
+	/// and zone) and its owner's list and nowhere else; the books count their sides; a bid's
+	/// escrow is the cost of what is left of it; each account's held escrow and deposits are
+	/// the sums of its orders'; the period lists are sorted and agree with the books; a
+	/// clearing in progress has its pages.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
-		use polkadot_sdk::{
-			frame_support::traits::fungible::InspectHold, sp_runtime::traits::Saturating,
-		};
-		let mut escrow_of: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+		let mut held_of: BTreeMap<T::AccountId, (BalanceOf<T>, BalanceOf<T>)> = BTreeMap::new();
+		let mut counts: BTreeMap<PeriodIndex, (u32, u32)> = BTreeMap::new();
 		let mut orders = 0usize;
 		for (id, order) in Orders::<T>::iter() {
 			orders += 1;
 			ensure!(order.remaining_wh > 0, "an open order has energy left");
 			ensure!(order.remaining_wh <= order.energy_wh, "an order never grows");
-			ensure!(Books::<T>::get(order.period).contains(&id), "an order is in its book");
+			let key = rank_key(order.side, order.price_per_kwh, id);
+			let entry = BookIndex::<T>::get((order.period, order.side, key))
+				.ok_or("an order is in its book's index")?;
+			ensure!(
+				entry == BookEntry { remaining_wh: order.remaining_wh, zone: order.zone },
+				"the index holds the order's remaining energy and zone"
+			);
 			ensure!(
 				OpenOrdersOf::<T>::get(&order.owner).contains(&id),
 				"an order is in its owner's list"
@@ -263,29 +339,44 @@ impl<T: Config> Pallet<T> {
 				Side::Offer => Zero::zero(),
 			};
 			ensure!(order.escrow == expected, "a bid escrows the cost of what is left");
-			let sum = escrow_of.entry(order.owner.clone()).or_insert_with(Zero::zero);
-			*sum = sum.saturating_add(order.escrow);
+			let held = held_of.entry(order.owner.clone()).or_insert_with(Default::default);
+			held.0 = held.0.saturating_add(order.escrow);
+			held.1 = held.1.saturating_add(order.deposit);
+			let count = counts.entry(order.period).or_default();
+			match order.side {
+				Side::Bid => count.0 += 1,
+				Side::Offer => count.1 += 1,
+			}
 		}
-		for (who, escrow) in &escrow_of {
+		for (who, (escrow, deposit)) in &held_of {
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::BidEscrow.into(), who) == *escrow,
 				"held escrow equals the escrow of the account's open bids"
 			);
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::OrderDeposit.into(), who) == *deposit,
+				"held deposits equal the deposits of the account's open orders"
+			);
 		}
-		let mut in_books = 0usize;
+		let indexed = BookIndex::<T>::iter_keys().count();
+		ensure!(indexed == orders, "the index lists every open order once and nothing else");
+		let open = OpenBooks::<T>::get();
+		let mut books = 0usize;
 		for (period, book) in Books::<T>::iter() {
-			ensure!(!book.is_empty(), "an empty book is removed");
-			ensure!(OpenBooks::<T>::get().binary_search(&period).is_ok(), "a book is listed");
-			for id in book.iter() {
-				let order = Orders::<T>::get(id).ok_or("a book lists open orders only")?;
-				ensure!(order.period == period, "an order is in its own period's book");
-			}
-			in_books += book.len();
+			books += 1;
+			ensure!(book.orders() > 0, "an empty book is removed");
+			ensure!(open.binary_search(&period).is_ok(), "a book is listed");
+			let (bids, offers) = counts.get(&period).copied().unwrap_or_default();
+			ensure!(book.bids == bids && book.offers == offers, "a book counts its orders");
+			ensure!(
+				book.bids <= T::MaxOrdersPerSide::get()
+					&& book.offers <= T::MaxOrdersPerSide::get(),
+				"a side holds at most MaxOrdersPerSide orders"
+			);
 		}
-		ensure!(in_books == orders, "every order is in exactly one book");
+		ensure!(books == counts.len(), "every order's period has a book");
 		let listed: usize = OpenOrdersOf::<T>::iter_values().map(|own| own.len()).sum();
 		ensure!(listed == orders, "every order is in exactly one owner's list");
-		let open = OpenBooks::<T>::get();
 		ensure!(open.windows(2).all(|w| w[0] < w[1]), "open books are sorted");
 		ensure!(open.iter().all(|period| Books::<T>::contains_key(period)), "a listed book exists");
 		let pending = PendingClearing::<T>::get();
@@ -294,6 +385,25 @@ impl<T: Config> Pallet<T> {
 			pending.iter().all(|period| open.binary_search(period).is_ok()),
 			"a book pending clearing is open"
 		);
+		match Settlement::<T>::get() {
+			Some(clearing) => {
+				ensure!(clearing.next < clearing.trades, "a finished clearing is removed");
+				ensure!(clearing.settled <= clearing.next, "settled trades were dealt with");
+				let pages = clearing.trades.div_ceil(TRADES_PER_PAGE);
+				let first = clearing.next / TRADES_PER_PAGE;
+				for page in first..pages {
+					ensure!(PendingTrades::<T>::contains_key(page), "a page left to settle exists");
+				}
+				ensure!(
+					PendingTrades::<T>::iter_keys().all(|page| page >= first && page < pages),
+					"only pages left to settle are kept"
+				);
+			},
+			None => ensure!(
+				PendingTrades::<T>::iter_keys().next().is_none(),
+				"no trades are kept without a clearing"
+			),
+		}
 		ensure!(MarketMechanism::<T>::get().is_valid(), "the mechanism is valid");
 		Ok(())
 	}

@@ -4,27 +4,36 @@
 //!
 //! - **Orders.** An approved participant (pallet-prosumer's [`ParticipantRegistry`]) places a
 //!   bid or an offer for a future delivery period: energy in Wh and a limit price per kWh.
-//!   A bid holds its worst-case cost (`energy × limit`) from the owner's balance. The energy
-//!   of a participant's bids (offers) for one period, open or already filled
-//!   ([`TradedEnergy`]), may not exceed what its connection (generation) capacity moves in a
-//!   period. Orders are bounded per period and per account.
-//! - **Clearing.** Every block, `on_initialize` clears one book: the earliest delivery period
+//!   Every order holds a deposit ([`Config::OrderDeposit`]) while it is open, and a bid also
+//!   its worst-case cost (`energy × limit`). The energy of a participant's bids (offers) for
+//!   one period, open or already filled ([`TradedEnergy`]), may not exceed what its
+//!   connection (generation) capacity moves in a period. A price of zero and dust are
+//!   refused.
+//! - **The book.** Each side of a period's book holds at most [`Config::MaxOrdersPerSide`]
+//!   orders, kept sorted by competitiveness in [`BookIndex`]. When a side is full, an order
+//!   that ranks strictly above its least competitive order evicts it (refunded in full);
+//!   otherwise it is refused with `BookFull`. Filling a book so that others cannot trade thus
+//!   costs a deposit per order and orders that keep beating the newcomers, and they trade.
+//! - **Clearing.** `on_initialize` determines the trades of the earliest delivery period
 //!   whose book changed since it was last cleared. The mechanism is the consortium's choice
 //!   ([`Mechanism`]): a uniform-price double auction with the k-rule, McAfee's trade
 //!   reduction, or the zone market. The logic is `energy_market`'s; losses come from the
 //!   grid of pallet-zone-market ([`ZoneGrid`]). Partly filled orders stay in the book.
-//! - **Settlement.** Each trade moves `cost(delivered, seller_price)` from the buyer's escrow
-//!   to the seller, burns what the buyer pays above that (McAfee's surplus), and releases the
-//!   escrow the bid no longer needs. `sold = delivered + lost`, and every price lies between
-//!   the offer's and the bid's limits. The energy ledger is told of each trade ([`OnTrade`]).
+//! - **Settlement.** The trades are settled in bounded chunks, over as many blocks as they
+//!   take ([`Settlement`], [`PendingTrades`]), each trade all or nothing: it moves
+//!   `cost(delivered, seller_price)` from the buyer's escrow to the seller, burns what the
+//!   buyer pays above that (McAfee's surplus), and releases the escrow the bid no longer
+//!   needs. `sold = delivered + lost`, and every price lies between the offer's and the
+//!   bid's limits. The energy ledger is told of each trade ([`OnTrade`]). A trade whose order
+//!   left the book meanwhile is voided (`TradeVoided`).
 //! - **Expiry.** When a delivery period begins, its book closes: the orders left are removed
-//!   and their escrow released (one book per block).
+//!   and their escrow and deposits released, a bounded number a block.
 //!
-//! Work in `on_initialize` is bounded (`MaxOrdersPerPeriod` orders per book, one clearing
-//! and one closing per block) and its weight, from the benchmarks, is taken before any
-//! extrinsic. Calls check their origin here and delegate to the `do_*` functions in
-//! `functions.rs` (orders) and `clearing.rs` (clearing, settlement, expiry), which check
-//! everything first and write last.
+//! Work in `on_initialize` stays within [`Config::ClearingBudget`]: each step (settling
+//! trades, closing orders, determining a book) is weighed from the benchmarks at its real
+//! size before it runs, and runs only if it fits. Calls check their origin here and delegate
+//! to the `do_*` functions in `functions.rs` (orders) and `clearing.rs` (clearing,
+//! settlement, expiry), which check everything first and write last.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
@@ -84,12 +93,22 @@ pub mod pallet {
 		>>::Balance;
 	/// An order of this runtime.
 	pub type OrderOf<T> = Order<<T as polkadot_sdk::frame_system::Config>::AccountId, BalanceOf<T>>;
-	/// The orders of one delivery period.
-	pub type BookOf<T> = BoundedVec<OrderId, <T as Config>::MaxOrdersPerPeriod>;
+	/// The state of one delivery period's book.
+	pub type BookStateOf<T> = BookState<BalanceOf<T>>;
+	/// Trades kept in one storage page while a clearing settles.
+	pub const TRADES_PER_PAGE: u32 = 256;
+	/// One page of determined trades.
+	pub type TradePage = BoundedVec<PendingTrade, ConstU32<TRADES_PER_PAGE>>;
 	/// Delivery periods, earliest first.
 	pub type PeriodsOf<T> = BoundedVec<PeriodIndex, <T as Config>::MaxOpenBooks>;
 
+	/// Version 1: books are sorted indexes ([`BookIndex`]) with per-side counters
+	/// ([`Books`]), orders hold a deposit, and clearings settle over several blocks. It ships
+	/// onto chains with no open orders (no chain ran version 0 with orders; see docs).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Why funds are held.
@@ -97,6 +116,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// The worst-case cost of an open bid.
 		BidEscrow,
+		/// The deposit of an open order.
+		OrderDeposit,
 	}
 
 	/// Configuration of the pallet.
@@ -130,9 +151,20 @@ pub mod pallet {
 		/// room for periods that have begun but whose books are not closed yet).
 		#[pallet::constant]
 		type MaxOpenBooks: Get<u32>;
-		/// The most orders in one delivery period's book: the bound on one clearing's work.
+		/// The most orders on one side of a delivery period's book: a book holds twice this.
+		/// Per side, so that a side filled with uncompetitive orders never leaves the other
+		/// side without a way in. Bounds one determination's work.
 		#[pallet::constant]
-		type MaxOrdersPerPeriod: Get<u32>;
+		type MaxOrdersPerSide: Get<u32>;
+		/// Held from the owner while an order is open; returned when it fills, is cancelled,
+		/// evicted or expires. What makes filling a book cost something.
+		#[pallet::constant]
+		type OrderDeposit: Get<BalanceOf<Self>>;
+		/// The most weight `on_initialize` spends on the market in one block: determining,
+		/// settling and closing books. Every step is weighed before it runs and runs only if
+		/// it fits; `integrity_test` checks a full book's determination fits alone.
+		#[pallet::constant]
+		type ClearingBudget: Get<Weight>;
 		/// The most open orders of one account, over all periods.
 		#[pallet::constant]
 		type MaxOpenOrdersPerAccount: Get<u32>;
@@ -156,9 +188,31 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Orders<T: Config> = StorageMap<_, Twox64Concat, OrderId, OrderOf<T>, OptionQuery>;
 
-	/// The open orders of each delivery period, in the order they were placed.
+	/// The book of each delivery period that has open orders: its size per side, and its
+	/// closing's progress.
 	#[pallet::storage]
-	pub type Books<T: Config> = StorageMap<_, Twox64Concat, PeriodIndex, BookOf<T>, ValueQuery>;
+	pub type Books<T: Config> =
+		StorageMap<_, Twox64Concat, PeriodIndex, BookStateOf<T>, OptionQuery>;
+
+	/// The open orders of each delivery period and side, by [`RankKey`]: iterating a side
+	/// yields its least competitive order first. Holds what the clearing needs of each order,
+	/// so that determining a book reads nothing else.
+	#[pallet::storage]
+	pub type BookIndex<T: Config> = StorageNMap<
+		_,
+		(NMapKey<Twox64Concat, PeriodIndex>, NMapKey<Identity, Side>, NMapKey<Identity, RankKey>),
+		BookEntry,
+		OptionQuery,
+	>;
+
+	/// The clearing being settled, if any: one at a time, a bounded number of trades a block.
+	#[pallet::storage]
+	pub type Settlement<T: Config> = StorageValue<_, Clearing, OptionQuery>;
+
+	/// The trades of the clearing being settled, [`TRADES_PER_PAGE`] a page, in the order the
+	/// mechanism made them. Removed as they are settled.
+	#[pallet::storage]
+	pub type PendingTrades<T: Config> = StorageMap<_, Twox64Concat, u32, TradePage, OptionQuery>;
 
 	/// The open orders of each account.
 	#[pallet::storage]
@@ -202,9 +256,36 @@ pub mod pallet {
 			price_per_kwh: Price,
 			/// Funds held (bids only).
 			escrow: BalanceOf<T>,
+			/// The order deposit held.
+			deposit: BalanceOf<T>,
+		},
+		/// A full side of a book took a more competitive order: its least competitive order
+		/// was removed, and its escrow and deposit released.
+		OrderEvicted {
+			/// The order removed.
+			order: OrderId,
+			/// Its owner.
+			owner: T::AccountId,
+			/// The order that took its place.
+			by: OrderId,
+			/// Energy that had not traded, Wh.
+			remaining_wh: WattHours,
+			/// Escrow and deposit released.
+			released: BalanceOf<T>,
+		},
+		/// A trade the clearing determined was not settled; nothing of it changed.
+		TradeVoided {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// The bid.
+			bid: OrderId,
+			/// The offer.
+			offer: OrderId,
+			/// Why.
+			reason: VoidReason,
 		},
 		/// An order was cancelled, by its owner or because the consortium suspended the owner;
-		/// a bid's escrow was released.
+		/// its deposit and a bid's escrow were released.
 		OrderCancelled {
 			/// The order.
 			order: OrderId,
@@ -212,7 +293,7 @@ pub mod pallet {
 			owner: T::AccountId,
 			/// Energy that had not traded, Wh.
 			remaining_wh: WattHours,
-			/// Escrow released.
+			/// Escrow and deposit released.
 			released: BalanceOf<T>,
 		},
 		/// A bid and an offer traded, and the trade was settled.
@@ -243,7 +324,8 @@ pub mod pallet {
 			/// the difference is burned).
 			received: BalanceOf<T>,
 		},
-		/// A delivery period's book was cleared.
+		/// A delivery period's book was cleared: its trades were determined, then settled
+		/// (over several blocks for a large book).
 		BookCleared {
 			/// The delivery period.
 			period: PeriodIndex,
@@ -251,7 +333,7 @@ pub mod pallet {
 			mechanism: Mechanism,
 			/// Orders that took part.
 			orders: u32,
-			/// Trades made.
+			/// Trades settled (those voided are not counted).
 			trades: u32,
 			/// Energy sold, Wh.
 			sold_wh: WattHours,
@@ -267,13 +349,13 @@ pub mod pallet {
 			error: DispatchError,
 		},
 		/// A delivery period began: its book closed, its orders were removed and their
-		/// escrow released.
+		/// escrow and deposits released (over several blocks for a large book).
 		BookClosed {
 			/// The delivery period.
 			period: PeriodIndex,
 			/// Orders that expired with energy left.
 			expired: u32,
-			/// Escrow released to their owners.
+			/// Escrow and deposits released to their owners.
 			released: BalanceOf<T>,
 		},
 		/// The operator changed the mechanism; every open book will be cleared with it.
@@ -299,7 +381,8 @@ pub mod pallet {
 		ExceedsCapacity,
 		/// The participant's zone is not in the grid.
 		ZoneNotInGrid,
-		/// The period's book holds `MaxOrdersPerPeriod` orders.
+		/// The order's side of the period's book holds `MaxOrdersPerSide` orders, and the order
+		/// does not rank strictly above the least competitive of them.
 		BookFull,
 		/// The account has `MaxOpenOrdersPerAccount` open orders.
 		TooManyOpenOrders,
@@ -325,12 +408,15 @@ pub mod pallet {
 		BelowMinimumEnergy,
 		/// An order at a price of zero.
 		ZeroPrice,
+		/// The account cannot afford the order deposit (with a bid's escrow).
+		InsufficientBalanceForDeposit,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Close the earliest book whose delivery period has begun, then clear the earliest
-		/// book that changed. Returns the weight of what was done, from the benchmarks.
+		/// Settle the clearing in progress, close books whose delivery period has begun, and
+		/// determine the earliest book that changed, as far as [`Config::ClearingBudget`]
+		/// allows. Returns the weight of what was done, from the benchmarks.
 		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
 			Self::do_on_initialize()
 		}
@@ -342,14 +428,24 @@ pub mod pallet {
 				T::MaxOpenBooks::get() > T::MaxPeriodsAhead::get(),
 				"every period orders may be placed for can have a book, with room for one closing"
 			);
-			assert!(T::MaxOrdersPerPeriod::get() > 1, "a book holds at least a bid and an offer");
+			assert!(T::MaxOrdersPerSide::get() > 0, "a book holds at least a bid and an offer");
 			assert!(T::MaxOpenOrdersPerAccount::get() > 0, "an account may have an open order");
 			assert!(MarketMechanism::<T>::get().is_valid(), "the default mechanism is valid");
-			let worst = Self::worst_case_block_weight();
+			let budget = T::ClearingBudget::get();
 			let max_block = T::BlockWeights::get().max_block;
 			assert!(
-				worst.all_lte(max_block / 2),
-				"a full clearing and closing ({worst}) must fit in half a block ({max_block})"
+				budget.all_lte(max_block / 4),
+				"the clearing budget ({budget}) fits in a quarter of a block ({max_block})"
+			);
+			let determine = Self::worst_determination_weight();
+			assert!(
+				determine.all_lte(budget),
+				"a full book's determination ({determine}) fits in the budget ({budget})"
+			);
+			let one_step = Self::settle_weight(1).max(Self::expire_weight(1));
+			assert!(
+				determine.saturating_add(one_step).all_lte(budget),
+				"after a full determination a trade can still settle in the budget"
 			);
 		}
 
@@ -363,13 +459,16 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Place a bid or offer for `period`: `energy_wh` at a limit of `price_per_kwh`. A bid
-		/// holds `energy_wh × price_per_kwh / 1000` from the caller until it trades, expires
-		/// or is cancelled. The book is cleared from the next block on.
+		/// Place a bid or offer for `period`: `energy_wh` at a limit of `price_per_kwh`. The
+		/// order holds `OrderDeposit`, and a bid `energy_wh × price_per_kwh / 1000`, from the
+		/// caller until it trades, expires or is cancelled. If its side of the book is full,
+		/// it evicts the least competitive order there if it ranks strictly above it. The
+		/// book is cleared from the next block on.
 		///
-		/// Origin: signed by an approved participant. Emits `OrderPlaced`.
-		/// Weight: `place_order`, benchmarked with the caller's and the book's lists full,
-		/// plus the ledger's `traded` query.
+		/// Origin: signed by an approved participant. Emits `OrderPlaced`, and
+		/// `OrderEvicted` when it takes a full side's last place.
+		/// Weight: `place_order`, benchmarked with the caller's list and the side full and an
+		/// eviction, plus the ledger's `traded` query.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::place_order().saturating_add(T::Traded::traded_weight()))]
 		pub fn place_order(
@@ -383,10 +482,11 @@ pub mod pallet {
 			Self::do_place_order(who, side, period, energy_wh, price_per_kwh)
 		}
 
-		/// Cancel an open order (what is left of it), releasing a bid's escrow.
+		/// Cancel an open order (what is left of it), releasing its deposit and a bid's escrow.
+		/// A trade determined for it and not yet settled is voided.
 		///
 		/// Origin: signed by the order's owner. Emits `OrderCancelled`.
-		/// Weight: `cancel_order`, benchmarked with the order last in a full book.
+		/// Weight: `cancel_order`, benchmarked with the order the last of its book.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::cancel_order())]
 		pub fn cancel_order(origin: OriginFor<T>, order: OrderId) -> DispatchResult {

@@ -60,8 +60,10 @@ impl pallet_timestamp::Config for Test {}
 pub const PERIOD_SECONDS: u32 = 900;
 /// The period the clock starts in.
 pub const NOW: PeriodIndex = 1_000;
-/// Orders per book: small, so that tests reach the bound.
-pub const MAX_ORDERS: u32 = 6;
+/// Orders per side of a book: small, so that tests reach the bound.
+pub const MAX_PER_SIDE: u32 = 3;
+/// The deposit each open order holds.
+pub const DEPOSIT: u64 = 10;
 /// Open orders per account.
 pub const MAX_OWN: u32 = 3;
 /// Periods ahead orders may be placed.
@@ -71,6 +73,11 @@ parameter_types! {
 	/// The smallest order's power: 4 W is 1 Wh over the mock's 900-s period, so only zero
 	/// is dust unless a test raises it.
 	pub static MinOrderPower: u32 = 4;
+	/// What `on_initialize` may spend a block: a fifth of the mock's 1-s block unless a test
+	/// shrinks it to make a clearing take several blocks.
+	pub static Budget: polkadot_sdk::frame_support::weights::Weight =
+		polkadot_sdk::frame_support::weights::Weight::from_parts(200_000_000_000, u64::MAX / 8);
+	pub const OrderDeposit: u64 = DEPOSIT;
 }
 
 /// Prosumer in zone 0: 4 kW of generation (1 kWh a period) behind 8 kW (2 kWh a period).
@@ -250,7 +257,9 @@ impl pallet_double_auction::Config for Test {
 	type PeriodSeconds = ConstU32<PERIOD_SECONDS>;
 	type MaxPeriodsAhead = ConstU32<AHEAD>;
 	type MaxOpenBooks = ConstU32<{ AHEAD + 2 }>;
-	type MaxOrdersPerPeriod = ConstU32<MAX_ORDERS>;
+	type MaxOrdersPerSide = ConstU32<MAX_PER_SIDE>;
+	type OrderDeposit = OrderDeposit;
+	type ClearingBudget = Budget;
 	type MaxOpenOrdersPerAccount = ConstU32<MAX_OWN>;
 	type MinOrderPowerW = MinOrderPower;
 	type WeightInfo = ();
@@ -349,6 +358,25 @@ pub fn trades() -> Vec<(OrderId, OrderId, u64, u64, u64, u64, u64)> {
 pub fn escrow(who: u64) -> u64 {
 	use polkadot_sdk::frame_support::traits::fungible::InspectHold;
 	Balances::balance_on_hold(&HoldReason::BidEscrow.into(), &who)
+}
+
+/// The ids of `period`'s open orders in its book index, sorted.
+pub fn book(period: PeriodIndex) -> Vec<OrderId> {
+	let mut ids: Vec<OrderId> = [Side::Bid, Side::Offer]
+		.into_iter()
+		.flat_map(|side| {
+			BookIndex::<Test>::iter_key_prefix((period, side))
+				.map(move |key| decode_rank_key(side, &key).1)
+		})
+		.collect();
+	ids.sort();
+	ids
+}
+
+/// Order deposits held from `who`.
+pub fn deposits(who: u64) -> u64 {
+	use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&HoldReason::OrderDeposit.into(), &who)
 }
 
 /// `who`'s free balance.

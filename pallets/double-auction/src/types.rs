@@ -112,17 +112,156 @@ pub struct Order<AccountId, Balance> {
 	/// Funds held from the owner for the rest of a bid: `cost(remaining_wh, price_per_kwh)`.
 	/// Zero for an offer.
 	pub escrow: Balance,
+	/// The order deposit held from the owner while the order is open (`OrderDeposit` when
+	/// placed), returned when it fills, is cancelled, evicted or expires.
+	pub deposit: Balance,
 }
 
-/// What one clearing did, for its event and its weight.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub struct ClearingOutcome {
-	/// Orders in the book that took part.
-	pub orders: u32,
-	/// Trades settled.
-	pub trades: u32,
-	/// Energy the sellers sold, Wh.
+/// Where an order sits in its side of the book: big-endian, so that the storage's key order
+/// (ascending) runs from the least competitive order to the most. A bid's key is
+/// `price ‖ (u64::MAX − id)`, an offer's `(u64::MAX − price) ‖ (u64::MAX − id)`: a dearer bid
+/// and a cheaper offer rank higher, and at one price the older order (lower id) ranks higher.
+pub type RankKey = [u8; 16];
+
+/// The rank key of an order.
+pub fn rank_key(side: Side, price_per_kwh: Price, id: OrderId) -> RankKey {
+	let price = match side {
+		Side::Bid => price_per_kwh,
+		Side::Offer => u64::MAX - price_per_kwh,
+	};
+	let mut key = [0u8; 16];
+	key[..8].copy_from_slice(&price.to_be_bytes());
+	key[8..].copy_from_slice(&(u64::MAX - id).to_be_bytes());
+	key
+}
+
+/// The limit price and the order id a rank key stands for.
+pub fn decode_rank_key(side: Side, key: &RankKey) -> (Price, OrderId) {
+	let mut price = [0u8; 8];
+	price.copy_from_slice(&key[..8]);
+	let mut id = [0u8; 8];
+	id.copy_from_slice(&key[8..]);
+	let price = u64::from_be_bytes(price);
+	let price = match side {
+		Side::Bid => price,
+		Side::Offer => u64::MAX - price,
+	};
+	(price, u64::MAX - u64::from_be_bytes(id))
+}
+
+/// What the book index keeps of an order besides its rank: all the clearing reads of it.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct BookEntry {
+	/// Energy not traded yet, Wh (as the order's `remaining_wh`).
+	pub remaining_wh: WattHours,
+	/// The owner's zone when the order was placed.
+	pub zone: u16,
+}
+
+/// A delivery period's book: how many orders each side holds, and what its closing has
+/// done so far (a large book closes over several blocks).
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug, Default)]
+pub struct BookState<Balance> {
+	/// Open bids.
+	pub bids: u32,
+	/// Open offers.
+	pub offers: u32,
+	/// Orders removed so far by the book's closing.
+	pub expired: u32,
+	/// Escrow and deposits released so far by the book's closing.
+	pub released: Balance,
+}
+
+impl<Balance> BookState<Balance> {
+	/// Orders open in the book.
+	pub fn orders(&self) -> u32 {
+		self.bids.saturating_add(self.offers)
+	}
+	/// Open orders on `side`.
+	pub fn side(&self, side: Side) -> u32 {
+		match side {
+			Side::Bid => self.bids,
+			Side::Offer => self.offers,
+		}
+	}
+	/// The counter of `side`.
+	pub fn side_mut(&mut self, side: Side) -> &mut u32 {
+		match side {
+			Side::Bid => &mut self.bids,
+			Side::Offer => &mut self.offers,
+		}
+	}
+}
+
+/// A trade the clearing determined and settlement has yet to carry out: `energy_market`'s
+/// trade, as stored between blocks.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct PendingTrade {
+	/// The bid.
+	pub bid: OrderId,
+	/// The offer.
+	pub offer: OrderId,
+	/// Energy the seller injects, Wh.
 	pub sold_wh: WattHours,
-	/// Energy lost on the lines, Wh.
+	/// Energy that reaches the buyer, Wh.
+	pub delivered_wh: WattHours,
+	/// Energy lost on the line, Wh.
 	pub lost_wh: WattHours,
+	/// Price per delivered kWh the buyer pays.
+	pub buyer_price: Price,
+	/// Price per delivered kWh the seller receives.
+	pub seller_price: Price,
+	/// What the buyer pays.
+	pub buyer_pays: u128,
+	/// What the seller receives.
+	pub seller_receives: u128,
+}
+
+impl From<&energy_market::Trade> for PendingTrade {
+	fn from(trade: &energy_market::Trade) -> Self {
+		PendingTrade {
+			bid: trade.bid,
+			offer: trade.offer,
+			sold_wh: trade.sold,
+			delivered_wh: trade.delivered,
+			lost_wh: trade.lost,
+			buyer_price: trade.buyer_price,
+			seller_price: trade.seller_price,
+			buyer_pays: trade.buyer_pays,
+			seller_receives: trade.seller_receives,
+		}
+	}
+}
+
+/// A clearing whose trades are being settled, a bounded number a block.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct Clearing {
+	/// The delivery period.
+	pub period: PeriodIndex,
+	/// The mechanism that determined the trades.
+	pub mechanism: Mechanism,
+	/// Orders that took part.
+	pub orders: u32,
+	/// Trades determined.
+	pub trades: u32,
+	/// Trades dealt with so far (settled or voided): the cursor into the pages.
+	pub next: u32,
+	/// Trades settled so far.
+	pub settled: u32,
+	/// Energy sold so far, Wh.
+	pub sold_wh: WattHours,
+	/// Energy lost so far, Wh.
+	pub lost_wh: WattHours,
+}
+
+/// Why a determined trade was not settled.
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum VoidReason {
+	/// One of its orders left the book (cancelled, evicted, or its owner suspended) between
+	/// the determination and the settlement.
+	OrderGone,
+	/// One of its orders has less energy left than the trade needs (defensive).
+	NotEnoughLeft,
+	/// Moving the funds failed; nothing of this trade changed (defensive).
+	SettlementFailed,
 }

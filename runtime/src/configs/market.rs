@@ -24,6 +24,12 @@ pub const MAX_READING_DELAY: u32 = 4;
 pub type PeriodLength = pallet_prosumer::PeriodLengthOf<Runtime>;
 
 parameter_types! {
+	/// Held from a participant for each open order (see `pallet_double_auction`).
+	pub const OrderDeposit: Balance = UNIT;
+	/// What the market's `on_initialize` may spend a block: 20 % of the 2-s block.
+	pub MarketClearingBudget: polkadot_sdk::frame_support::weights::Weight =
+		polkadot_sdk::sp_runtime::Perbill::from_percent(20)
+			* <Runtime as polkadot_sdk::frame_system::Config>::BlockWeights::get().max_block;
 	/// Held from a participant while it is registered: enough to make registering a
 	/// deliberate act, little enough for a household.
 	pub const ParticipantDeposit: Balance = 10 * UNIT;
@@ -114,11 +120,17 @@ impl pallet_double_auction::Config for Runtime {
 	/// A day ahead plus room for begun periods whose books wait to close (one closes per
 	/// block, so they clear within seconds).
 	type MaxOpenBooks = ConstU32<104>;
-	/// 128 orders per quarter hour: the clearing of a full book (charged as two trades per
-	/// order, each told to the energy ledger), the closing of another and a full settlement
-	/// step take 270 ms, 13.5 % of a block (docs/benchmarks.md; a runtime test checks they
-	/// fit in a quarter).
-	type MaxOrdersPerPeriod = ConstU32<128>;
+	/// 5 000 bids and 5 000 offers per quarter hour: a city district (the papers trade
+	/// among 500 to 3 000 participants a period). A full book's determination fits in the
+	/// clearing budget (`integrity_test`); its settlement and closing take several blocks
+	/// (docs/benchmarks.md, "Market at scale").
+	type MaxOrdersPerSide = ConstU32<5_000>;
+	/// 1 GRID a resting order, returned when it fills, is cancelled, evicted or expires:
+	/// keeping a full side of 5 000 orders locks 5 000 GRID besides the escrow (docs/trading.md).
+	type OrderDeposit = OrderDeposit;
+	/// A fifth of the block: leaves the rest of the quarter the runtime test allows hooks to
+	/// the ledger's settlement and the registry.
+	type ClearingBudget = MarketClearingBudget;
 	/// A household places a bid and an offer for a few periods; an aggregator more.
 	type MaxOpenOrdersPerAccount = ConstU32<16>;
 	/// 60 W, a fridge: 15 Wh in a quarter hour. Smaller orders are refused as dust.

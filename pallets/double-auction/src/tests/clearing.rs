@@ -1,13 +1,10 @@
 //! Clearing in `on_initialize`, settlement, and closing books when delivery begins.
 
 use crate::{mock::*, *};
-use polkadot_sdk::{
-	frame_support::{
-		assert_ok,
-		traits::{fungible::MutateHold, tokens::Precision, Get},
-		weights::{RuntimeDbWeight, Weight},
-	},
-	sp_runtime::DispatchError,
+use polkadot_sdk::frame_support::{
+	assert_ok,
+	traits::{fungible::MutateHold, tokens::Precision, Get},
+	weights::{RuntimeDbWeight, Weight},
 };
 
 fn place(who: u64, side: Side, period: PeriodIndex, energy_wh: u64, price: u64) {
@@ -25,9 +22,10 @@ fn place(who: u64, side: Side, period: PeriodIndex, energy_wh: u64, price: u64) 
 /// price is 250. Dave paid 125 and keeps 0.5 kWh at 300 (150) in escrow.
 fn assert_the_three_order_book_cleared_at_250() {
 	assert_eq!(trades(), vec![(0, 2, 1_000, 1_000, 0, 250, 250), (1, 2, 500, 500, 0, 250, 250)]);
-	assert_eq!((free(BOB), escrow(BOB)), (FUNDS - 250, 0));
-	assert_eq!((free(DAVE), escrow(DAVE)), (FUNDS - 125 - 150, 150));
-	assert_eq!(free(CHARLIE), FUNDS + 375);
+	assert_eq!((free(BOB), escrow(BOB), deposits(BOB)), (FUNDS - 250, 0, 0));
+	assert_eq!((free(DAVE), escrow(DAVE)), (FUNDS - 125 - 150 - DEPOSIT, 150));
+	assert_eq!(deposits(DAVE), DEPOSIT, "Dave's bid is still open");
+	assert_eq!((free(CHARLIE), deposits(CHARLIE)), (FUNDS + 375, 0));
 }
 
 #[test]
@@ -41,7 +39,7 @@ fn the_next_block_clears_at_a_uniform_price_and_settles() {
 		assert_the_three_order_book_cleared_at_250();
 		assert!(!Orders::<Test>::contains_key(0) && !Orders::<Test>::contains_key(2));
 		assert_eq!(Orders::<Test>::get(1).map(|o| (o.remaining_wh, o.escrow)), Some((500, 150)));
-		assert_eq!(Books::<Test>::get(NOW + 1).to_vec(), vec![1]);
+		assert_eq!(book(NOW + 1), vec![1]);
 		assert!(PendingClearing::<Test>::get().is_empty());
 		assert_eq!(
 			events().last(),
@@ -89,6 +87,7 @@ fn losses_are_deducted_from_what_the_buyer_receives_and_pays_for() {
 		assert_eq!(trades(), vec![(0, 1, 1_000, 978, 22, 200, 200)]);
 		// Dave pays for the 978 Wh delivered: 195.6, rounded down.
 		assert_eq!((free(DAVE), escrow(DAVE)), (FUNDS - 195, 0));
+		assert_eq!((deposits(DAVE), deposits(CHARLIE)), (0, 0), "filled orders return deposits");
 		assert_eq!(free(CHARLIE), FUNDS + 195);
 		let sold_is_delivered_plus_lost = trades().iter().all(|t| t.2 == t.3 + t.4);
 		assert!(sold_is_delivered_plus_lost);
@@ -106,7 +105,7 @@ fn the_zone_market_respects_distance_and_line_capacity_at_the_offer_price() {
 		next_block();
 		// Bob is out of reach; Dave gets what the 1.5 kWh line carries, at the offer's price.
 		assert_eq!(trades(), vec![(1, 2, 1_500, 1_500, 0, 100, 100)]);
-		assert_eq!(free(CHARLIE), FUNDS + 150);
+		assert_eq!(free(CHARLIE), FUNDS + 150 - DEPOSIT);
 		assert_eq!(Orders::<Test>::get(1).map(|o| o.remaining_wh), Some(500));
 		assert_eq!(Orders::<Test>::get(0).map(|o| o.remaining_wh), Some(1_000));
 		assert_eq!(Orders::<Test>::get(2).map(|o| o.remaining_wh), Some(3_500));
@@ -129,6 +128,7 @@ fn mcafee_drops_the_marginal_trade_and_burns_the_spread() {
 		assert_eq!((free(BOB), escrow(BOB)), (FUNDS - 300, 0));
 		assert_eq!(free(ALICE), FUNDS + 200);
 		assert_eq!(Balances::total_issuance(), issuance - 100);
+		assert!(matches!(events().last(), Some(Event::BookCleared { trades: 1, .. })));
 		assert!(Orders::<Test>::contains_key(1) && Orders::<Test>::contains_key(3));
 	});
 }
@@ -196,12 +196,12 @@ fn a_book_closes_when_its_delivery_period_begins() {
 		assert_eq!(escrow(BOB), 300);
 		set_period(NOW + 1);
 		next_block();
-		assert_eq!((free(BOB), escrow(BOB)), (FUNDS, 0));
-		assert_eq!(escrow(DAVE), 150);
+		assert_eq!((free(BOB), escrow(BOB), deposits(BOB)), (FUNDS, 0, 0));
+		assert_eq!((escrow(DAVE), deposits(DAVE)), (150, DEPOSIT));
 		assert!(events().contains(&Event::BookClosed {
 			period: NOW + 1,
 			expired: 2,
-			released: 450
+			released: 450 + 2 * DEPOSIT
 		}));
 		assert!(!Books::<Test>::contains_key(NOW + 1));
 		assert_eq!(OpenBooks::<Test>::get().to_vec(), vec![NOW + 2]);
@@ -211,94 +211,109 @@ fn a_book_closes_when_its_delivery_period_begins() {
 }
 
 #[test]
-fn a_clearing_that_fails_halfway_through_settlement_changes_nothing() {
+fn a_trade_that_cannot_be_paid_is_voided_and_changes_nothing_while_the_others_settle() {
 	run(|| {
 		place(BOB, Side::Bid, NOW + 1, 1_000, 400); // 0: 400 in escrow
 		place(DAVE, Side::Bid, NOW + 1, 1_000, 300); // 1: 300 in escrow
 		place(CHARLIE, Side::Offer, NOW + 1, 1_500, 200); // 2
 													// Dave's escrow is released behind the pallet's back. Bob's trade comes first and
-													// settles in full (payment, release, ledger, event); Dave's, second, cannot be paid
-													// from a hold that is not there, so the clearing fails halfway through settlement.
+													// settles in full; Dave's, second, cannot be paid from a hold that is not there.
 		let reason: RuntimeHoldReason = HoldReason::BidEscrow.into();
 		assert_ok!(<Balances as MutateHold<u64>>::release(&reason, &DAVE, 300, Precision::Exact));
-		let accounts = [BOB, DAVE, CHARLIE];
-		let state = || {
-			let mut orders: Vec<_> = Orders::<Test>::iter().collect();
-			orders.sort_by_key(|(id, _)| *id);
+		let dave = || {
 			(
-				accounts.map(|who| (free(who), escrow(who))),
-				Balances::total_issuance(),
-				accounts.map(|who| MockLedger::traded(&who, NOW + 1)),
-				orders,
-				Books::<Test>::get(NOW + 1),
-				accounts.map(|who| OpenOrdersOf::<Test>::get(who)),
-				OpenBooks::<Test>::get(),
+				free(DAVE),
+				escrow(DAVE),
+				deposits(DAVE),
+				Orders::<Test>::get(1),
+				MockLedger::traded(&DAVE, NOW + 1),
+				OpenOrdersOf::<Test>::get(DAVE),
 			)
 		};
-		let before = state();
-		let (all_events_before, events_before) = (System::events().len(), events().len());
+		let before = dave();
+		let issuance = Balances::total_issuance();
+		let events_before = events().len();
 
 		next_block();
-		// The ledger was told of Bob's trade: settlement got that far before it failed...
-		assert_eq!(hook_calls(), vec![(BOB, CHARLIE, 1_000)]);
-		// ...and everything it did is undone: balances, escrow, the ledger's writes, orders,
-		// books, and every event but the failure (no Traded, no Balances event).
-		assert_eq!(state(), before);
+		// Dave's trade changed nothing of his: funds, order, the ledger, his list.
+		assert_eq!(dave(), before);
+		assert_eq!(hook_calls(), vec![(BOB, CHARLIE, 1_000)], "the ledger heard of Bob only");
+		// Bob's trade stands, and Charlie's offer keeps what Dave did not buy.
+		assert_eq!((free(BOB), escrow(BOB), deposits(BOB)), (FUNDS - 250, 0, 0));
+		assert_eq!(free(CHARLIE), FUNDS + 250 - DEPOSIT);
+		assert_eq!(Orders::<Test>::get(2).map(|o| o.remaining_wh), Some(500));
+		assert_eq!(Balances::total_issuance(), issuance);
 		let new_events: Vec<_> = events().into_iter().skip(events_before).collect();
 		assert!(
 			matches!(
 				new_events.as_slice(),
-				[Event::ClearingFailed { period, error: DispatchError::Token(_) }]
-					if *period == NOW + 1
+				[
+					Event::Traded { bid: 0, offer: 2, sold_wh: 1_000, .. },
+					Event::TradeVoided {
+						bid: 1,
+						offer: 2,
+						reason: VoidReason::SettlementFailed,
+						..
+					},
+					Event::BookCleared { orders: 3, trades: 1, sold_wh: 1_000, .. },
+				]
 			),
 			"{new_events:?}"
 		);
-		assert_eq!(System::events().len(), all_events_before + 1);
-		// The failed book waits for a change before it is cleared again.
-		assert!(PendingClearing::<Test>::get().is_empty());
+		// Voided trades may leave orders that cross: the book is cleared again.
+		assert_eq!(PendingClearing::<Test>::get().to_vec(), vec![NOW + 1]);
 
-		// With the escrow back, the same book clears exactly as if nothing had happened, and
-		// the ledger counts Bob's trade once although its hook ran twice.
+		// With the escrow back, the rest clears as it would have.
 		assert_ok!(<Balances as MutateHold<u64>>::hold(&reason, &DAVE, 300));
 		assert_ok!(DoubleAuction::set_mechanism(RuntimeOrigin::root(), Mechanism::default()));
 		next_block();
-		assert_the_three_order_book_cleared_at_250();
-		assert_eq!(MockLedger::traded(&BOB, NOW + 1).bought_wh, 1_000);
+		assert_eq!(MockLedger::traded(&DAVE, NOW + 1).bought_wh, 500);
 		assert_eq!(MockLedger::traded(&CHARLIE, NOW + 1).sold_wh, 1_500);
-		assert_eq!(hook_calls().len(), 3);
+		assert!(Orders::<Test>::get(2).is_none());
 	});
 }
 
 #[test]
-fn the_clearing_is_charged_by_the_size_of_its_book() {
+fn each_step_is_charged_from_the_benchmarks_at_its_real_size() {
 	// The mock has real database weights (RocksDbWeight) and a trade hook that weighs
 	// something, so that every part of the charge shows; the runtime's test checks the
 	// benchmarked figures.
 	run(|| {
 		let db =
 			<<Test as polkadot_sdk::frame_system::Config>::DbWeight as Get<RuntimeDbWeight>>::get();
-		let reads = db.reads(3);
+		let reads = db.reads(4);
 		assert!(reads.ref_time() > 0, "the mock's database reads weigh something");
-		// Nothing to close or clear: the clock, the open books and the pending list are read.
+		// Nothing to do: the clock, the clearing in progress, the open books and the pending
+		// list are read.
 		assert_eq!(next_block(), reads);
-		// Three orders that make two trades: the benchmarked clearing of a book of three, and
-		// the ledger's hook twice.
+		// Three orders that make two trades: the book's size and the mechanism read, the
+		// benchmarked determination of three orders, two settlements, the ledger's hook twice.
 		place(BOB, Side::Bid, NOW + 1, 1_000, 400);
 		place(DAVE, Side::Bid, NOW + 1, 1_000, 300);
 		place(CHARLIE, Side::Offer, NOW + 1, 1_500, 200);
 		let busy = next_block();
 		assert_eq!(trades().len(), 2);
 		let hook = |calls: u64| Weight::from_parts(calls * ON_TRADE_WEIGHT, 0);
+		let determine = <() as WeightInfo>::determine_uniform(3);
+		let settle = <() as WeightInfo>::settle_trades(2).saturating_add(hook(2));
+		assert_eq!(DoubleAuction::settle_weight(2), settle);
 		assert_eq!(
 			busy,
-			reads.saturating_add(<() as WeightInfo>::clear_book(3)).saturating_add(hook(2))
+			reads.saturating_add(db.reads(2)).saturating_add(determine).saturating_add(settle)
 		);
-		// A book that makes more trades than it has orders is charged as a book of
-		// `trades + 1` orders, plus the hook for every trade.
+		// Each mechanism is charged its own benchmark.
 		assert_eq!(
-			DoubleAuction::clearing_weight(5, 9),
-			<() as WeightInfo>::clear_book(10).saturating_add(hook(9))
+			DoubleAuction::determination_weight(Mechanism::ZoneMarket, 7),
+			<() as WeightInfo>::determine_zone(7)
 		);
-		assert_eq!(DoubleAuction::clearing_weight(10, 0), <() as WeightInfo>::clear_book(10));
+		assert_eq!(
+			DoubleAuction::determination_weight(Mechanism::McAfee, 7),
+			<() as WeightInfo>::determine_mcafee(7)
+		);
+		// Closing Dave's remaining bid: one expiry.
+		set_period(NOW + 1);
+		assert_eq!(next_block(), reads.saturating_add(<() as WeightInfo>::expire_orders(1)));
+		// The hook never exceeds its budget and the reads that lead to it.
+		assert!(busy.all_lte(DoubleAuction::worst_case_block_weight()));
 	});
 }

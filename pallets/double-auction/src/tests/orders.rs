@@ -17,10 +17,13 @@ fn a_bid_holds_its_worst_case_cost() {
 		assert_ok!(place(BOB, Side::Bid, NOW + 1, 2_000, 300));
 		// 2 kWh at 300 per kWh.
 		assert_eq!(escrow(BOB), 600);
-		assert_eq!(free(BOB), FUNDS - 600);
+		assert_eq!(deposits(BOB), DEPOSIT);
+		assert_eq!(free(BOB), FUNDS - 600 - DEPOSIT);
 		let order = Orders::<Test>::get(0).unwrap();
 		assert_eq!((order.remaining_wh, order.escrow, order.zone), (2_000, 600, 0));
-		assert_eq!(Books::<Test>::get(NOW + 1).to_vec(), vec![0]);
+		assert_eq!(order.deposit, DEPOSIT);
+		assert_eq!(book(NOW + 1), vec![0]);
+		assert_eq!(Books::<Test>::get(NOW + 1).map(|b| (b.bids, b.offers)), Some((1, 0)));
 		assert_eq!(OpenOrdersOf::<Test>::get(BOB).to_vec(), vec![0]);
 		assert_eq!(OpenBooks::<Test>::get().to_vec(), vec![NOW + 1]);
 		assert_eq!(PendingClearing::<Test>::get().to_vec(), vec![NOW + 1]);
@@ -33,7 +36,8 @@ fn a_bid_holds_its_worst_case_cost() {
 				period: NOW + 1,
 				energy_wh: 2_000,
 				price_per_kwh: 300,
-				escrow: 600
+				escrow: 600,
+				deposit: DEPOSIT,
 			}]
 		);
 	});
@@ -44,7 +48,7 @@ fn an_offer_holds_nothing_and_is_bounded_by_generation_capacity() {
 	run(|| {
 		// Alice's 4 kW make 1 kWh in a quarter hour.
 		assert_ok!(place(ALICE, Side::Offer, NOW + 1, 600, 100));
-		assert_eq!(escrow(ALICE), 0);
+		assert_eq!((escrow(ALICE), deposits(ALICE)), (0, DEPOSIT));
 		assert_noop!(place(ALICE, Side::Offer, NOW + 1, 401, 100), Error::<Test>::ExceedsCapacity);
 		assert_ok!(place(ALICE, Side::Offer, NOW + 1, 400, 100));
 		// Another period has its own capacity.
@@ -97,6 +101,12 @@ fn a_bid_needs_funds_for_its_escrow() {
 			place(PAUPER, Side::Bid, NOW + 1, 1_000, 300),
 			Error::<Test>::InsufficientBalanceForEscrow
 		);
+		// 5 Wh at 1 costs nothing (rounded down), but the deposit of 10 leaves the pauper
+		// below its existential deposit.
+		assert_noop!(
+			place(PAUPER, Side::Bid, NOW + 1, 5, 1),
+			Error::<Test>::InsufficientBalanceForDeposit
+		);
 		// A bid whose cost does not fit the balance type is refused, not wrapped.
 		assert_noop!(place(BOB, Side::Bid, NOW + 1, 2_000, u64::MAX), Error::<Test>::Overflow);
 	});
@@ -108,11 +118,11 @@ fn books_accounts_and_periods_are_bounded() {
 		for _ in 0..MAX_OWN {
 			assert_ok!(place(ALICE, Side::Bid, NOW + 1, 10, 1));
 		}
-		assert_noop!(place(ALICE, Side::Bid, NOW + 1, 10, 1), Error::<Test>::TooManyOpenOrders);
-		for _ in 0..MAX_ORDERS - MAX_OWN {
-			assert_ok!(place(BOB, Side::Bid, NOW + 1, 10, 1));
-		}
+		assert_noop!(place(ALICE, Side::Offer, NOW + 2, 10, 1), Error::<Test>::TooManyOpenOrders);
+		// Alice's three bids fill the bid side; an equal bid does not get in, and offers have a
+		// side of their own.
 		assert_noop!(place(DAVE, Side::Bid, NOW + 1, 10, 1), Error::<Test>::BookFull);
+		assert_ok!(place(CHARLIE, Side::Offer, NOW + 1, 10, 1));
 	});
 }
 
@@ -160,7 +170,7 @@ fn cancelling_releases_the_escrow_and_empties_the_book() {
 			Error::<Test>::UnknownOrder
 		);
 		assert_ok!(DoubleAuction::cancel_order(RuntimeOrigin::signed(BOB), 0));
-		assert_eq!((escrow(BOB), free(BOB)), (0, FUNDS));
+		assert_eq!((escrow(BOB), deposits(BOB), free(BOB)), (0, 0, FUNDS));
 		assert!(!<DoubleAuction as ParticipantActivity<u64>>::has_open_orders(&BOB));
 		assert!(!Books::<Test>::contains_key(NOW + 1));
 		assert!(OpenBooks::<Test>::get().is_empty());
@@ -171,7 +181,7 @@ fn cancelling_releases_the_escrow_and_empties_the_book() {
 				order: 0,
 				owner: BOB,
 				remaining_wh: 1_000,
-				released: 300
+				released: 300 + DEPOSIT
 			})
 		);
 		// Ids are not reused.
@@ -214,16 +224,26 @@ fn a_suspension_cancels_every_open_order_and_releases_the_escrow() {
 		assert_eq!(escrow(BOB), 400);
 
 		let used = <DoubleAuction as OnParticipantSuspended<u64>>::on_suspended(&BOB);
-		assert_eq!((escrow(BOB), free(BOB)), (0, FUNDS));
+		assert_eq!((escrow(BOB), deposits(BOB), free(BOB)), (0, 0, FUNDS));
 		assert!(!<DoubleAuction as ParticipantActivity<u64>>::has_open_orders(&BOB));
 		assert!(!Orders::<Test>::contains_key(0) && !Orders::<Test>::contains_key(1));
 		assert!(!Books::<Test>::contains_key(NOW + 2), "Bob's was the book's only order");
-		assert_eq!(Books::<Test>::get(NOW + 1).to_vec(), vec![2], "Alice's offer stays");
+		assert_eq!(book(NOW + 1), vec![2], "Alice's offer stays");
 		assert_eq!(
 			events()[events().len() - 2..],
 			[
-				Event::OrderCancelled { order: 0, owner: BOB, remaining_wh: 1_000, released: 300 },
-				Event::OrderCancelled { order: 1, owner: BOB, remaining_wh: 500, released: 100 },
+				Event::OrderCancelled {
+					order: 0,
+					owner: BOB,
+					remaining_wh: 1_000,
+					released: 300 + DEPOSIT
+				},
+				Event::OrderCancelled {
+					order: 1,
+					owner: BOB,
+					remaining_wh: 500,
+					released: 100 + DEPOSIT
+				},
 			]
 		);
 		// Charged per order cancelled, within the bound the suspending call pays in advance.
