@@ -10,13 +10,20 @@
 //!   trades, the energy a line between two zones may carry per delivery period, and the
 //!   lines' electrical parameters, from which losses follow (three-phase I²R with R = ρL/A,
 //!   computed by `energy_market::losses`).
+//! - **Lines** ([`LineData`]): a zone pair may have its own line, with its own resistivity,
+//!   cross-section, voltage and capacity per period (its length is the pair's distance). A
+//!   pair without one uses the trading rules' line and capacity, so a grid without lines
+//!   means what it always did. A line must pass `energy_market::losses::LineParameters::check`
+//!   (no zero cross-section or voltage, nothing absurd), each fault with its own error.
+//!   Replacing the grid removes every line.
 //!
 //! The clearing (pallet-double-auction) reads the grid through [`ZoneGrid`]: the zone market
 //! matches within it, and every mechanism deducts line losses from it. A change applies from
 //! the next clearing on, without a restart.
 //!
 //! Every grid stored has passed `energy_market::zone::Grid::validate`: square, symmetric,
-//! non-empty, and lines with a non-zero cross-section and voltage.
+//! non-empty, and lines with a non-zero cross-section and voltage. Every line stored joins
+//! two different zones of the grid and passes `LineParameters::check` over its length.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
@@ -82,6 +89,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Rules<T: Config> = StorageValue<_, TradingRules, OptionQuery>;
 
+	/// The zone pairs with a line of their own, keyed by the pair with the lower zone first
+	/// (`a < b`), both zones of the grid. The line's length is the pair's entry in
+	/// [`Distances`]. A pair without an entry uses [`Rules`]' line and capacity. At most one
+	/// entry per pair of different zones (`MaxZones · (MaxZones − 1) / 2`); replacing the grid
+	/// removes them all.
+	#[pallet::storage]
+	pub type Lines<T: Config> =
+		CountedStorageMap<_, Twox64Concat, (ZoneIndex, ZoneIndex), LineData, OptionQuery>;
+
 	/// Events of the pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -109,6 +125,25 @@ pub mod pallet {
 			/// The rules in force from the next clearing.
 			rules: TradingRules,
 		},
+		/// A zone pair's own line was set (both directions), in force from the next clearing.
+		LineSet {
+			/// The lower zone of the pair.
+			a: ZoneIndex,
+			/// The higher zone of the pair.
+			b: ZoneIndex,
+			/// The line's length, metres: the pair's new distance.
+			length_m: u32,
+			/// The line's conductor, voltage and capacity per period.
+			line: LineData,
+		},
+		/// A zone pair's own line was removed: from the next clearing the pair uses the
+		/// trading rules' line and capacity, over the same distance.
+		LineCleared {
+			/// The lower zone of the pair.
+			a: ZoneIndex,
+			/// The higher zone of the pair.
+			b: ZoneIndex,
+		},
 	}
 
 	/// Errors of the pallet.
@@ -122,6 +157,26 @@ pub mod pallet {
 		InvalidLine,
 		/// The zone is not in the grid.
 		UnknownZone,
+		/// A line joins two different zones; inside a zone the trading rules' line applies.
+		SameZone,
+		/// A line's conductor has a zero cross-section.
+		ZeroCrossSection,
+		/// A line has a zero voltage.
+		ZeroVoltage,
+		/// A line's resistivity is above `energy_market::losses::MAX_RESISTIVITY_POHM_M`
+		/// (1 000 000 pΩ·m).
+		ResistivityOutOfRange,
+		/// A line's cross-section is above `energy_market::losses::MAX_CROSS_SECTION_MM2`
+		/// (5 000 mm²).
+		CrossSectionOutOfRange,
+		/// A line's voltage is outside `MIN_VOLTAGE_V..=MAX_VOLTAGE_V` of
+		/// `energy_market::losses` (100 V to 500 kV).
+		VoltageOutOfRange,
+		/// A line is longer than `energy_market::losses::MAX_LINE_LENGTH_M` (200 km): set by
+		/// `set_line`, or by `set_distance` on a pair that has a line.
+		LineTooLong,
+		/// The zone pair has no line of its own.
+		NoLine,
 	}
 
 	/// The grid at genesis; no grid when `distances_m` is empty.
@@ -132,6 +187,10 @@ pub mod pallet {
 		pub distances_m: Vec<Vec<u32>>,
 		/// The trading rules; required when `distances_m` is not empty.
 		pub rules: Option<TradingRules>,
+		/// Zone pairs with a line of their own: `(a, b, length_m, line)`, as `set_line` takes
+		/// them. Optional (none by default); needs a grid.
+		#[serde(default, skip_serializing_if = "Vec::is_empty")]
+		pub lines: Vec<(ZoneIndex, ZoneIndex, u32, LineData)>,
 		#[serde(skip)]
 		#[allow(missing_docs)]
 		pub _config: core::marker::PhantomData<T>,
@@ -141,6 +200,7 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			if self.distances_m.is_empty() {
+				assert!(self.lines.is_empty(), "genesis lines need a genesis grid");
 				return;
 			}
 			// A chain cannot start from an invalid genesis: refuse it loudly, as FRAME does.
@@ -155,6 +215,9 @@ pub mod pallet {
 				rows.try_into().expect("a genesis grid has at most MaxZones zones");
 			let rules = self.rules.expect("a genesis grid has trading rules");
 			Pallet::<T>::do_set_grid(matrix, rules).expect("the genesis grid is valid");
+			for &(a, b, length_m, line) in &self.lines {
+				Pallet::<T>::do_set_line(a, b, length_m, line).expect("a genesis line is valid");
+			}
 		}
 	}
 
@@ -180,12 +243,14 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Replace the whole grid: the zones (one per row of `distances_m`), the line lengths
-		/// between them (metres, symmetric) and the trading rules. Applies from the next
-		/// clearing; open orders in zones the new grid lacks are left out of clearings.
+		/// between them (metres, symmetric) and the trading rules. Every zone pair's own line
+		/// ([`Lines`]) is removed. Applies from the next clearing; open orders in zones the
+		/// new grid lacks are left out of clearings.
 		///
 		/// Origin: the operator. Emits `GridSet`. Weight: `set_grid(MaxZones)`, benchmarked:
 		/// the work grows with the square of the zones, which a fit linear in the zones
-		/// could underestimate for a mid-sized grid, so the largest grid is always charged.
+		/// could underestimate for a mid-sized grid, so the largest grid is always charged,
+		/// with every pair's line to remove.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_grid(T::MaxZones::get()))]
 		pub fn set_grid(
@@ -198,10 +263,11 @@ pub mod pallet {
 		}
 
 		/// Set the line length between zones `a` and `b`, in both directions (`a == b` sets
-		/// the distance inside a zone).
+		/// the distance inside a zone). When the pair has a line of its own, it must pass its
+		/// check at the new length (`LineTooLong`).
 		///
 		/// Origin: the operator. Emits `DistanceSet`. Weight: `set_distance`, benchmarked
-		/// with the largest grid.
+		/// with the largest grid and a line on the pair.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::set_distance())]
 		pub fn set_distance(
@@ -223,6 +289,45 @@ pub mod pallet {
 		pub fn set_rules(origin: OriginFor<T>, rules: TradingRules) -> DispatchResult {
 			T::OperatorOrigin::ensure_origin(origin)?;
 			Self::do_set_rules(rules)
+		}
+
+		/// Give zones `a` and `b` a line of their own, in both directions: `length_m` becomes
+		/// their distance, and their trades' losses and capacity per period follow from
+		/// `line` instead of the trading rules. Replaces the pair's line if it had one.
+		/// Applies from the next clearing.
+		///
+		/// The zones must be two different zones of the grid (`UnknownZone`, `SameZone`), and
+		/// the line must make sense over `length_m`: `ZeroCrossSection`, `ZeroVoltage`,
+		/// `ResistivityOutOfRange`, `CrossSectionOutOfRange`, `VoltageOutOfRange`,
+		/// `LineTooLong` (the bounds are `energy_market::losses`' constants).
+		///
+		/// Origin: the operator. Emits `LineSet`. Weight: `set_line`, benchmarked with the
+		/// largest grid and a pair without a line.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_line())]
+		pub fn set_line(
+			origin: OriginFor<T>,
+			a: ZoneIndex,
+			b: ZoneIndex,
+			length_m: u32,
+			line: LineData,
+		) -> DispatchResult {
+			T::OperatorOrigin::ensure_origin(origin)?;
+			Self::do_set_line(a, b, length_m, line)
+		}
+
+		/// Remove the line of its own of zones `a` and `b`: from the next clearing the pair
+		/// uses the trading rules' line and capacity, over the same distance.
+		///
+		/// Errors: `UnknownZone`, `SameZone`, `NoLine` when the pair has no line.
+		///
+		/// Origin: the operator. Emits `LineCleared`. Weight: `clear_line`, benchmarked with
+		/// the largest grid.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::clear_line())]
+		pub fn clear_line(origin: OriginFor<T>, a: ZoneIndex, b: ZoneIndex) -> DispatchResult {
+			T::OperatorOrigin::ensure_origin(origin)?;
+			Self::do_clear_line(a, b)
 		}
 	}
 }

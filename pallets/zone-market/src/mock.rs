@@ -66,10 +66,24 @@ pub fn bounded(rows: Vec<Vec<u32>>) -> DistanceMatrixOf<Test> {
 
 /// Storage with the given genesis grid.
 pub fn ext_with(distances_m: Vec<Vec<u32>>, rules: Option<TradingRules>) -> TestExternalities {
+	ext_with_lines(distances_m, rules, vec![])
+}
+
+/// Storage with the given genesis grid and zone pairs' lines.
+pub fn ext_with_lines(
+	distances_m: Vec<Vec<u32>>,
+	rules: Option<TradingRules>,
+	lines: Vec<(ZoneIndex, ZoneIndex, u32, LineData)>,
+) -> TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_zone_market::GenesisConfig::<Test> { distances_m, rules, _config: Default::default() }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_zone_market::GenesisConfig::<Test> {
+		distances_m,
+		rules,
+		lines,
+		_config: Default::default(),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

@@ -69,3 +69,48 @@ impl TradingRules {
 		}
 	}
 }
+
+/// The line between two zones, when the operator gives a zone pair its own
+/// ([`Pallet::set_line`](crate::Pallet::set_line)): its conductor, voltage and capacity. Its
+/// length is the pair's distance. A pair without one uses the trading rules' line and
+/// `line_capacity_wh`.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Serialize,
+	Deserialize,
+)]
+#[serde(crate = "polkadot_sdk::sp_runtime::serde", rename_all = "camelCase")]
+pub struct LineData {
+	/// Resistivity of the conductor, pico-ohm metres (copper ≈ 16 800, aluminium ≈ 28 200);
+	/// at most `energy_market::losses::MAX_RESISTIVITY_POHM_M`.
+	pub resistivity_pohm_m: u64,
+	/// Cross-section of one phase conductor, mm²; from 1 to
+	/// `energy_market::losses::MAX_CROSS_SECTION_MM2`.
+	pub cross_section_mm2: u32,
+	/// Nominal line-to-line voltage, V; from `energy_market::losses::MIN_VOLTAGE_V` to
+	/// `MAX_VOLTAGE_V`.
+	pub voltage_v: u32,
+	/// Energy the line may carry per delivery period, Wh.
+	pub capacity_wh: u64,
+}
+
+impl LineData {
+	/// The market crate's line parameters for delivery periods of `period_s` seconds.
+	pub fn line_parameters(&self, period_s: u32) -> energy_market::losses::LineParameters {
+		energy_market::losses::LineParameters {
+			resistivity_pohm_m: self.resistivity_pohm_m,
+			cross_section_mm2: self.cross_section_mm2,
+			voltage_v: self.voltage_v,
+			period_s,
+		}
+	}
+}

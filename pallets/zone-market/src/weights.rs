@@ -45,30 +45,43 @@ pub trait WeightInfo {
 	fn set_distance() -> Weight;
 	/// Weight of `set_rules`.
 	fn set_rules() -> Weight;
+	/// Weight of `set_line`.
+	fn set_line() -> Weight;
+	/// Weight of `clear_line`.
+	fn clear_line() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	// TO BE REGENERATED: by hand, the removal of every zone pair's line (496 with 32 zones)
+	// added as 496 + 1 writes and an estimated 2.5 µs per line.
 	/// Storage: `ZoneMarket::Rules` (r:0 w:1)
 	/// Proof: `ZoneMarket::Rules` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	/// Storage: `ZoneMarket::Distances` (r:0 w:1)
 	/// Proof: `ZoneMarket::Distances` (`max_values`: Some(1), `max_size`: Some(4129), added: 4624, mode: `MaxEncodedLen`)
+	/// Storage: `ZoneMarket::Lines` (r:0 w:496)
+	/// Proof: `ZoneMarket::Lines` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ZoneMarket::CounterForLines` (r:0 w:1)
+	/// Proof: `ZoneMarket::CounterForLines` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `z` is `[1, 32]`.
 	fn set_grid(z: u32, ) -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
 		// Minimum execution time: 7_351_000 picoseconds.
-		Weight::from_parts(7_284_642, 0)
+		Weight::from_parts(1_247_284_642, 0)
 			.saturating_add(Weight::from_parts(567_658, 0).saturating_mul(z.into()))
-			.saturating_add(T::DbWeight::get().writes(2))
+			.saturating_add(T::DbWeight::get().writes(499))
 	}
+	// TO BE REGENERATED: by hand, the read of the pair's line added.
 	/// Storage: `ZoneMarket::Distances` (r:1 w:1)
 	/// Proof: `ZoneMarket::Distances` (`max_values`: Some(1), `max_size`: Some(4129), added: 4624, mode: `MaxEncodedLen`)
+	/// Storage: `ZoneMarket::Lines` (r:1 w:0)
+	/// Proof: `ZoneMarket::Lines` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn set_distance() -> Weight {
 		// Proof size: measured `4195`, estimated `5614` bytes.
 		// Minimum execution time: 18_308_000 picoseconds.
-		Weight::from_parts(19_870_000, 5614)
-			.saturating_add(T::DbWeight::get().reads(1))
+		Weight::from_parts(22_870_000, 5614)
+			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `ZoneMarket::Distances` (r:1 w:0)
@@ -82,23 +95,65 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
+	// TO BE REGENERATED: estimated by hand from `set_distance`, plus the line and its counter.
+	/// Storage: `ZoneMarket::Distances` (r:1 w:1)
+	/// Proof: `ZoneMarket::Distances` (`max_values`: Some(1), `max_size`: Some(4129), added: 4624, mode: `MaxEncodedLen`)
+	/// Storage: `ZoneMarket::Lines` (r:1 w:1)
+	/// Proof: `ZoneMarket::Lines` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ZoneMarket::CounterForLines` (r:1 w:1)
+	/// Proof: `ZoneMarket::CounterForLines` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn set_line() -> Weight {
+		// Proof size: measured `4195`, estimated `5614` bytes.
+		// Minimum execution time: 26_000_000 picoseconds.
+		Weight::from_parts(28_000_000, 5614)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(3))
+	}
+	// TO BE REGENERATED: estimated by hand: the matrix's length, the line and its counter.
+	/// Storage: `ZoneMarket::Distances` (r:1 w:0)
+	/// Proof: `ZoneMarket::Distances` (`max_values`: Some(1), `max_size`: Some(4129), added: 4624, mode: `MaxEncodedLen`)
+	/// Storage: `ZoneMarket::Lines` (r:1 w:1)
+	/// Proof: `ZoneMarket::Lines` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ZoneMarket::CounterForLines` (r:1 w:1)
+	/// Proof: `ZoneMarket::CounterForLines` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn clear_line() -> Weight {
+		// Proof size: measured `4195`, estimated `5614` bytes.
+		// Minimum execution time: 15_000_000 picoseconds.
+		Weight::from_parts(16_000_000, 5614)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(2))
+	}
 }
 
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
+	// TO BE REGENERATED
 	fn set_grid(z: u32, ) -> Weight {
-		Weight::from_parts(7_284_642, 0)
+		Weight::from_parts(1_247_284_642, 0)
 			.saturating_add(Weight::from_parts(567_658, 0).saturating_mul(z.into()))
-			.saturating_add(ParityDbWeight::get().writes(2))
+			.saturating_add(ParityDbWeight::get().writes(499))
 	}
+	// TO BE REGENERATED
 	fn set_distance() -> Weight {
-		Weight::from_parts(19_870_000, 5614)
-			.saturating_add(ParityDbWeight::get().reads(1))
+		Weight::from_parts(22_870_000, 5614)
+			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn set_rules() -> Weight {
 		Weight::from_parts(26_279_000, 5614)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
+	}
+	// TO BE REGENERATED
+	fn set_line() -> Weight {
+		Weight::from_parts(28_000_000, 5614)
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(3))
+	}
+	// TO BE REGENERATED
+	fn clear_line() -> Weight {
+		Weight::from_parts(16_000_000, 5614)
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 }

@@ -73,8 +73,9 @@ pub trait MeteredEnergy<AccountId> {
 
 /// The grid as the clearing sees it.
 pub trait ZoneGrid {
-	/// The grid in force, or `None` while the operator has set none. A grid returned here
-	/// has passed [`Grid::validate`].
+	/// The grid in force, or `None` while the operator has set none, with each zone pair's
+	/// own line where the operator set one ([`Grid::set_pair`]). A grid returned here has
+	/// passed [`Grid::validate`].
 	fn grid() -> Option<Grid>;
 	/// Whether a grid is in force: a cheap [`Self::grid`]`.is_some()`, without building it.
 	fn has_grid() -> bool;

@@ -12,8 +12,9 @@
 //!
 //! Losses are physical, so a double auction still loses energy when it pairs distant
 //! participants. With a [`Grid`](crate::zone::Grid), each trade's loss follows from the
-//! distance between the two zones. The double auction itself considers neither distance
-//! nor line capacity, which is the paper's baseline.
+//! line between the two zones: its length and that pair's own parameters. The double
+//! auction itself considers neither distance nor line capacity, which is the paper's
+//! baseline.
 
 use crate::{
 	book::{split_sorted, validate, Open},
@@ -95,10 +96,7 @@ fn priced(
 fn loss_of(grid: Option<&Grid>, pair: &Pair) -> Result<Wh, MarketError> {
 	match grid {
 		None => Ok(0),
-		Some(grid) => {
-			let distance = grid.distance_m(pair.bid.order.zone, pair.offer.order.zone)?;
-			grid.line.loss(pair.quantity, distance)
-		},
+		Some(grid) => grid.loss(pair.bid.order.zone, pair.offer.order.zone, pair.quantity),
 	}
 }
 

@@ -11,7 +11,7 @@
 //! - **no over-fill**: no order sells or buys more than its quantity;
 //! - for the zone market, **reach**: no trade between zones further apart than the maximum
 //!   distance, and **capacity**: the energy sold over the line between two different zones
-//!   is at most its capacity per period.
+//!   is at most that line's own capacity per period.
 
 use crate::{cost, zone::Grid, Order, OrderId, Side, Trade};
 use alloc::collections::BTreeMap;
@@ -94,15 +94,16 @@ pub fn check_zone_trades(orders: &[Order], trades: &[Trade], grid: &Grid) -> Res
 		let (Some(&a), Some(&b)) = (zone_of.get(&t.bid), zone_of.get(&t.offer)) else {
 			return Err(Violation::UnknownOrder(t.bid));
 		};
-		let distance = grid.distance_m(a, b).map_err(|_| Violation::OutOfReach(t.bid, t.offer))?;
-		if distance > grid.max_distance_m {
+		if !grid.reachable(a, b) {
 			return Err(Violation::OutOfReach(t.bid, t.offer));
 		}
 		if a != b {
+			let capacity =
+				grid.capacity_wh(a, b).map_err(|_| Violation::OutOfReach(t.bid, t.offer))?;
 			let line = (a.min(b), a.max(b));
 			let used = carried.entry(line).or_default();
 			*used += u128::from(t.sold);
-			if *used > u128::from(grid.line_capacity_wh) {
+			if *used > u128::from(capacity) {
 				return Err(Violation::LineOverloaded(line.0, line.1));
 			}
 		}

@@ -18,7 +18,9 @@
 //! - [`zone::clear_zone_market`]: the zone market of the paper's Table 3.
 //!
 //! Every mechanism returns [`Trade`]s in which `sold = delivered + lost`, and the buyer pays
-//! for what is delivered. Losses come from [`losses::LineParameters`] (three-phase I²R).
+//! for what is delivered. Losses come from [`losses::LineParameters`] (three-phase I²R),
+//! those of the line between the two zones: every zone pair of a [`zone::Grid`] has its own
+//! line and capacity, by default the grid's.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -65,9 +67,12 @@ pub enum MarketError {
 	DuplicateOrderId(OrderId),
 	/// `k` is above one (`1_000_000` ppm).
 	KOutOfRange(Ppm),
-	/// Line parameters that make no physical sense (zero voltage, cross-section or period).
+	/// Line parameters that make no physical sense (zero voltage, cross-section or period),
+	/// or, for a line set for one zone pair, that fail
+	/// [`LineParameters::check`](losses::LineParameters::check), which names the fault.
 	InvalidLine,
-	/// The zone data is inconsistent (distance matrix not square, or not symmetric).
+	/// The zone data is inconsistent (distance matrix not square, or not symmetric), or
+	/// names a zone it does not have, or a line from a zone to itself.
 	InvalidZones,
 	/// The two satisfaction weights do not add up to one.
 	InvalidWeights,

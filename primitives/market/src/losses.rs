@@ -15,6 +15,46 @@
 
 use crate::{MarketError, Wh};
 
+/// The most resistive conductor [`LineParameters::check`] accepts, pico-ohm metres: a
+/// thousand times copper's, far beyond any line material (steel is about 140 000).
+pub const MAX_RESISTIVITY_POHM_M: u64 = 1_000_000;
+/// The largest cross-section of one phase conductor [`LineParameters::check`] accepts, mm²
+/// (the largest cables made are about 3 000 mm²).
+pub const MAX_CROSS_SECTION_MM2: u32 = 5_000;
+/// The lowest nominal voltage [`LineParameters::check`] accepts, V: below low voltage.
+pub const MIN_VOLTAGE_V: u32 = 100;
+/// The highest nominal voltage [`LineParameters::check`] accepts, V: extra-high voltage.
+pub const MAX_VOLTAGE_V: u32 = 500_000;
+/// The longest line [`LineParameters::check`] accepts, metres: a regional transmission
+/// line, far beyond any distribution feeder.
+pub const MAX_LINE_LENGTH_M: u32 = 200_000;
+
+/// Why [`LineParameters::check`] refuses a line: zero divisors, and values no real line has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineFault {
+	/// The conductor has no cross-section.
+	ZeroCrossSection,
+	/// The line has no voltage.
+	ZeroVoltage,
+	/// The delivery period lasts no time.
+	ZeroPeriod,
+	/// The resistivity is above [`MAX_RESISTIVITY_POHM_M`].
+	ResistivityOutOfRange,
+	/// The cross-section is above [`MAX_CROSS_SECTION_MM2`].
+	CrossSectionOutOfRange,
+	/// The voltage is outside [`MIN_VOLTAGE_V`]`..=`[`MAX_VOLTAGE_V`].
+	VoltageOutOfRange,
+	/// The line is longer than [`MAX_LINE_LENGTH_M`].
+	LineTooLong,
+}
+
+/// Where only a [`MarketError`] fits, every fault is [`MarketError::InvalidLine`].
+impl From<LineFault> for MarketError {
+	fn from(_: LineFault) -> Self {
+		MarketError::InvalidLine
+	}
+}
+
 /// Electrical parameters of the lines between zones, set by the grid operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LineParameters {
@@ -37,10 +77,41 @@ impl LineParameters {
 		period_s: 900,
 	};
 
-	/// Checks that the parameters describe a line (no zero divisor).
+	/// Checks that the parameters describe a line (no zero divisor). This is the loose check
+	/// of a grid's default line, kept as it was so that every grid accepted before still is;
+	/// a line set for one zone pair must also pass [`Self::check`].
 	pub fn validate(&self) -> Result<(), MarketError> {
 		if self.cross_section_mm2 == 0 || self.voltage_v == 0 || self.period_s == 0 {
 			return Err(MarketError::InvalidLine);
+		}
+		Ok(())
+	}
+
+	/// Checks that the parameters, over `length_m` metres, describe a line that can exist:
+	/// no zero divisor, and every value within the bounds of this module (`MAX_*`,
+	/// `MIN_VOLTAGE_V`). A zero resistivity (a line without losses) is accepted. The first
+	/// fault found is returned, in the order of [`LineFault`]'s variants.
+	pub fn check(&self, length_m: u32) -> Result<(), LineFault> {
+		if self.cross_section_mm2 == 0 {
+			return Err(LineFault::ZeroCrossSection);
+		}
+		if self.voltage_v == 0 {
+			return Err(LineFault::ZeroVoltage);
+		}
+		if self.period_s == 0 {
+			return Err(LineFault::ZeroPeriod);
+		}
+		if self.resistivity_pohm_m > MAX_RESISTIVITY_POHM_M {
+			return Err(LineFault::ResistivityOutOfRange);
+		}
+		if self.cross_section_mm2 > MAX_CROSS_SECTION_MM2 {
+			return Err(LineFault::CrossSectionOutOfRange);
+		}
+		if self.voltage_v < MIN_VOLTAGE_V || self.voltage_v > MAX_VOLTAGE_V {
+			return Err(LineFault::VoltageOutOfRange);
+		}
+		if length_m > MAX_LINE_LENGTH_M {
+			return Err(LineFault::LineTooLong);
 		}
 		Ok(())
 	}
@@ -127,5 +198,55 @@ mod tests {
 			period_s: 900,
 		};
 		assert_eq!(weak.loss(1_000_000_000, 1_000), Ok(1_000_000_000));
+	}
+
+	#[test]
+	fn check_names_each_fault_and_accepts_the_bounds_themselves() {
+		let good = LineParameters::MEDIUM_VOLTAGE_ALUMINIUM;
+		assert_eq!(good.check(10_000), Ok(()));
+		// The bounds themselves are accepted, and a line without losses too.
+		let extreme = LineParameters {
+			resistivity_pohm_m: MAX_RESISTIVITY_POHM_M,
+			cross_section_mm2: MAX_CROSS_SECTION_MM2,
+			voltage_v: MAX_VOLTAGE_V,
+			period_s: 1,
+		};
+		assert_eq!(extreme.check(MAX_LINE_LENGTH_M), Ok(()));
+		let lossless = LineParameters { resistivity_pohm_m: 0, voltage_v: MIN_VOLTAGE_V, ..good };
+		assert_eq!(lossless.check(0), Ok(()));
+		let cases = [
+			(LineParameters { cross_section_mm2: 0, ..good }, 1, LineFault::ZeroCrossSection),
+			(LineParameters { voltage_v: 0, ..good }, 1, LineFault::ZeroVoltage),
+			(LineParameters { period_s: 0, ..good }, 1, LineFault::ZeroPeriod),
+			(
+				LineParameters { resistivity_pohm_m: MAX_RESISTIVITY_POHM_M + 1, ..good },
+				1,
+				LineFault::ResistivityOutOfRange,
+			),
+			(
+				LineParameters { cross_section_mm2: MAX_CROSS_SECTION_MM2 + 1, ..good },
+				1,
+				LineFault::CrossSectionOutOfRange,
+			),
+			(
+				LineParameters { voltage_v: MIN_VOLTAGE_V - 1, ..good },
+				1,
+				LineFault::VoltageOutOfRange,
+			),
+			(
+				LineParameters { voltage_v: MAX_VOLTAGE_V + 1, ..good },
+				1,
+				LineFault::VoltageOutOfRange,
+			),
+			(good, MAX_LINE_LENGTH_M + 1, LineFault::LineTooLong),
+		];
+		for (line, length_m, fault) in cases {
+			assert_eq!(line.check(length_m), Err(fault), "{line:?} over {length_m} m");
+			assert_eq!(MarketError::from(fault), MarketError::InvalidLine);
+		}
+		// The loose check of a grid's default line still accepts what it accepted.
+		let low = LineParameters { voltage_v: 50, ..good };
+		assert_eq!(low.validate(), Ok(()));
+		assert_eq!(low.check(1), Err(LineFault::VoltageOutOfRange));
 	}
 }

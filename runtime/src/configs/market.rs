@@ -164,19 +164,33 @@ impl pallet_double_auction::BenchmarkHelper<crate::AccountId> for MarketBenchmar
 		let _ = Prosumer::approve(RawOrigin::Root.into(), who.clone());
 	}
 
+	/// Every pair of zones also has a line of its own, so that building the grid reads them
+	/// all, as the largest grid does; each is the rules' line, so losses are unchanged.
 	fn set_largest_grid() {
-		use pallet_zone_market::{LineSpec, TradingRules};
-		use polkadot_sdk::frame_support::{traits::Get, BoundedVec};
+		use pallet_zone_market::{LineData, LineSpec, TradingRules, ZoneIndex};
+		use polkadot_sdk::{
+			frame_support::{traits::Get, BoundedVec},
+			frame_system::RawOrigin,
+		};
 		let zones: u32 = <Runtime as pallet_zone_market::Config>::MaxZones::get();
 		let row: BoundedVec<u32, _> = BoundedVec::truncate_from(alloc::vec![100; zones as usize]);
 		let matrix = BoundedVec::truncate_from(alloc::vec![row; zones as usize]);
-		let rules = TradingRules {
-			max_distance_m: 1_000,
-			line_capacity_wh: u64::MAX,
-			line: LineSpec { resistivity_pohm_m: 28_200, cross_section_mm2: 95, voltage_v: 20_000 },
+		let line =
+			LineSpec { resistivity_pohm_m: 28_200, cross_section_mm2: 95, voltage_v: 20_000 };
+		let rules = TradingRules { max_distance_m: 1_000, line_capacity_wh: u64::MAX, line };
+		let _ = ZoneMarket::set_grid(RawOrigin::Root.into(), matrix, rules);
+		let own = LineData {
+			resistivity_pohm_m: line.resistivity_pohm_m,
+			cross_section_mm2: line.cross_section_mm2,
+			voltage_v: line.voltage_v,
+			capacity_wh: u64::MAX,
 		};
-		let _ =
-			ZoneMarket::set_grid(polkadot_sdk::frame_system::RawOrigin::Root.into(), matrix, rules);
+		let zones = ZoneIndex::try_from(zones).unwrap_or(ZoneIndex::MAX);
+		for a in 0..zones {
+			for b in a.saturating_add(1)..zones {
+				let _ = ZoneMarket::set_line(RawOrigin::Root.into(), a, b, 100, own);
+			}
+		}
 	}
 }
 

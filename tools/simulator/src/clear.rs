@@ -3,12 +3,15 @@
 use crate::schema::*;
 use energy_market::{
 	double_auction::{clear_mcafee, clear_uniform},
-	losses::LineParameters,
+	losses::{
+		LineFault, LineParameters, MAX_CROSS_SECTION_MM2, MAX_LINE_LENGTH_M,
+		MAX_RESISTIVITY_POHM_M, MAX_VOLTAGE_V, MIN_VOLTAGE_V,
+	},
 	metrics::{evaluate, Weights},
 	zone::{clear_zone_market, Grid},
 	MarketError, Order, Side,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Clears a parsed book. Errors are messages for a person.
 pub fn clear(input: &BookInput) -> Result<ClearingOutput, String> {
@@ -140,12 +143,63 @@ fn grid_of(zones: &ZonesInput) -> Result<Grid, String> {
 		),
 		_ => return Err("\"zones\" needs exactly one of \"distances_m\" and \"linear\"".into()),
 	};
-	grid.map_err(|e| match e {
+	let mut grid = grid.map_err(|e| match e {
 		MarketError::InvalidLine => {
 			"line parameters need a non-zero cross-section, voltage and period".to_string()
 		},
 		_ => "the distance matrix must be non-empty, square and symmetric".to_string(),
-	})
+	})?;
+	let mut seen = BTreeSet::new();
+	for (i, pair) in zones.lines.iter().enumerate() {
+		let at = |message: String| format!("zones.lines[{i}] ({}, {}): {message}", pair.a, pair.b);
+		let zone_count = grid.zone_count();
+		for zone in [pair.a, pair.b] {
+			if usize::from(zone) >= zone_count {
+				return Err(at(format!("zone {zone} is not in the zone data")));
+			}
+		}
+		if pair.a == pair.b {
+			return Err(at("a line joins two different zones".into()));
+		}
+		if !seen.insert((pair.a.min(pair.b), pair.a.max(pair.b))) {
+			return Err(at("the pair already has a line".into()));
+		}
+		let length_m = match pair.length_m {
+			Some(length_m) => length_m,
+			None => grid.distance_m(pair.a, pair.b).map_err(|_| at("no distance".into()))?,
+		};
+		let own = LineParameters {
+			resistivity_pohm_m: pair.resistivity_pohm_m,
+			cross_section_mm2: pair.cross_section_mm2,
+			voltage_v: pair.voltage_v,
+			period_s: zones.line.period_s,
+		};
+		own.check(length_m).map_err(|fault| at(line_fault(fault, length_m)))?;
+		grid.set_pair(pair.a, pair.b, length_m, own, pair.capacity_wh)
+			.map_err(|e| at(format!("refused ({e:?})")))?;
+	}
+	Ok(grid)
+}
+
+/// What is wrong with a zone pair's line, for a person.
+fn line_fault(fault: LineFault, length_m: u32) -> String {
+	match fault {
+		LineFault::ZeroCrossSection => "cross_section_mm2 must not be 0".into(),
+		LineFault::ZeroVoltage => "voltage_v must not be 0".into(),
+		LineFault::ZeroPeriod => "line.period_s must not be 0".into(),
+		LineFault::ResistivityOutOfRange => {
+			format!("resistivity_pohm_m must be at most {MAX_RESISTIVITY_POHM_M}")
+		},
+		LineFault::CrossSectionOutOfRange => {
+			format!("cross_section_mm2 must be at most {MAX_CROSS_SECTION_MM2}")
+		},
+		LineFault::VoltageOutOfRange => {
+			format!("voltage_v must be between {MIN_VOLTAGE_V} and {MAX_VOLTAGE_V}")
+		},
+		LineFault::LineTooLong => {
+			format!("the line is {length_m} m long, more than {MAX_LINE_LENGTH_M}")
+		},
+	}
 }
 
 fn explain(error: MarketError, input: &BookInput) -> String {

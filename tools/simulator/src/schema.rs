@@ -69,10 +69,39 @@ pub struct ZonesInput {
 	pub linear: Option<LinearZones>,
 	/// Zones further apart do not trade in the zone market.
 	pub max_distance_m: u32,
-	/// Energy each zone pair's line carries per period, Wh.
+	/// Energy each zone pair's line carries per period, Wh, unless `lines` gives the pair
+	/// its own.
 	pub line_capacity_wh: u64,
-	/// Electrical parameters of the lines.
+	/// Electrical parameters of the lines, unless `lines` gives a pair its own.
 	pub line: LineInput,
+	/// Optional: zone pairs with a line of their own (as the chain's `zoneMarket.setLine`).
+	/// Absent or empty, every pair has `line` and `line_capacity_wh`, as before this field.
+	#[serde(default)]
+	pub lines: Vec<PairLineInput>,
+}
+
+/// The line of one zone pair, for both directions. Its losses use the book's `period_s`
+/// (from `line`). It must pass the market crate's `LineParameters::check`: a non-zero
+/// cross-section (at most 5 000 mm²) and voltage (100 V to 500 kV), a resistivity of at
+/// most 1 000 000 pΩ·m, and a length of at most 200 km.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairLineInput {
+	/// One zone.
+	pub a: u16,
+	/// The other zone, different from `a`.
+	pub b: u16,
+	/// The line's length, m; the distance from `distances_m` or `linear` when absent.
+	#[serde(default)]
+	pub length_m: Option<u32>,
+	/// Resistivity of the conductor, pΩ·m.
+	pub resistivity_pohm_m: u64,
+	/// Cross-section of one phase conductor, mm².
+	pub cross_section_mm2: u32,
+	/// Nominal line-to-line voltage, V.
+	pub voltage_v: u32,
+	/// Energy the line carries per period, Wh.
+	pub capacity_wh: u64,
 }
 
 #[derive(Debug, Deserialize)]

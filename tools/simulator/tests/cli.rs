@@ -86,3 +86,107 @@ fn bad_input_gets_a_clear_message_and_status_2() {
 		assert_eq!(out, Value::Null, "nothing on standard output");
 	}
 }
+
+/// The loss formula of `energy_market::losses`, worked out here from its documentation:
+/// `E²·ρ·L·3600 / (A·10⁶·U²·T)` Wh, rounded to the nearest Wh (E in Wh, ρ in pΩ·m, L in m,
+/// A in mm², U in V, T in s).
+fn loss_wh(
+	energy_wh: u128,
+	rho: u128,
+	length_m: u128,
+	area: u128,
+	volts: u128,
+	period_s: u128,
+) -> u64 {
+	let numerator = energy_wh * energy_wh * rho * length_m * 3600;
+	let denominator = area * 1_000_000 * volts * volts * period_s;
+	((numerator + denominator / 2) / denominator) as u64
+}
+
+/// 10 kWh wanted in zone 0 from zone 1, 1 km away on a 400 V feeder of 50 mm² copper;
+/// `lines`, when given, is `zones.lines`.
+fn two_zone_book(lines: Option<Value>) -> Value {
+	let mut zones = json!({ "linear": { "count": 2, "spacing_m": 1000 }, "max_distance_m": 5000,
+		"line_capacity_wh": 100000, "line": { "resistivity_pohm_m": 16800, "cross_section_mm2": 50, "voltage_v": 400, "period_s": 900 } });
+	if let Some(lines) = lines {
+		zones["lines"] = lines;
+	}
+	json!({ "mechanism": "zone", "orders": [order(1, "bid", 0, 10000, 500), order(2, "offer", 1, 10000, 100)], "zones": zones })
+}
+
+#[test]
+fn a_book_without_lines_clears_over_the_default_line() {
+	let (code, out, err) = run(&two_zone_book(None).to_string());
+	assert_eq!(code, 0, "{err}");
+	let lost = loss_wh(10_000, 16_800, 1_000, 50, 400, 900);
+	assert_eq!(lost, 840);
+	assert_eq!(out["trades"].as_array().map(Vec::len), Some(1));
+	assert_eq!(out["trades"][0]["sold_wh"], 10_000);
+	assert_eq!(out["trades"][0]["lost_wh"], lost);
+	// An empty list of lines is the same book.
+	let (code, same, err) = run(&two_zone_book(Some(json!([]))).to_string());
+	assert_eq!(code, 0, "{err}");
+	assert_eq!(same, out);
+}
+
+#[test]
+fn a_pair_own_line_sets_its_losses_length_and_capacity() {
+	// 240 mm² over 2 km, at most 6 kWh per period.
+	let line = json!({ "a": 1, "b": 0, "length_m": 2000, "resistivity_pohm_m": 16800,
+		"cross_section_mm2": 240, "voltage_v": 400, "capacity_wh": 6000 });
+	let (code, out, err) = run(&two_zone_book(Some(json!([line]))).to_string());
+	assert_eq!(code, 0, "{err}");
+	let lost = loss_wh(6_000, 16_800, 2_000, 240, 400, 900);
+	assert_eq!(lost, 126);
+	assert_ne!(lost, loss_wh(6_000, 16_800, 1_000, 50, 400, 900), "the default line loses 302 Wh");
+	assert_eq!(out["trades"].as_array().map(Vec::len), Some(1));
+	assert_eq!(out["trades"][0]["sold_wh"], 6_000);
+	assert_eq!(out["trades"][0]["lost_wh"], lost);
+	assert_eq!(out["trades"][0]["delivered_wh"], 6_000 - lost);
+	// Without `length_m` the line is as long as the zones are apart.
+	let mut same_length = line.clone();
+	if let Some(fields) = same_length.as_object_mut() {
+		fields.remove("length_m");
+	}
+	let (code, out, err) = run(&two_zone_book(Some(json!([same_length]))).to_string());
+	assert_eq!(code, 0, "{err}");
+	assert_eq!(out["trades"][0]["lost_wh"], loss_wh(6_000, 16_800, 1_000, 240, 400, 900));
+}
+
+#[test]
+fn bad_lines_get_a_clear_message_and_status_2() {
+	let good = json!({ "a": 0, "b": 1, "resistivity_pohm_m": 16800, "cross_section_mm2": 240,
+		"voltage_v": 400, "capacity_wh": 6000 });
+	let with = |change: Value| {
+		let mut line = good.clone();
+		if let (Some(fields), Some(changes)) = (line.as_object_mut(), change.as_object()) {
+			fields.extend(changes.clone());
+		}
+		line
+	};
+	let cases = [
+		(json!([with(json!({ "b": 5 }))]), "zone 5 is not in the zone data"),
+		(json!([with(json!({ "b": 0 }))]), "a line joins two different zones"),
+		(json!([good, with(json!({ "a": 1, "b": 0 }))]), "the pair already has a line"),
+		(json!([with(json!({ "cross_section_mm2": 0 }))]), "cross_section_mm2 must not be 0"),
+		(json!([with(json!({ "voltage_v": 0 }))]), "voltage_v must not be 0"),
+		(json!([with(json!({ "voltage_v": 50 }))]), "voltage_v must be between 100 and 500000"),
+		(
+			json!([with(json!({ "resistivity_pohm_m": 1000001 }))]),
+			"resistivity_pohm_m must be at most 1000000",
+		),
+		(
+			json!([with(json!({ "cross_section_mm2": 5001 }))]),
+			"cross_section_mm2 must be at most 5000",
+		),
+		(json!([with(json!({ "length_m": 200001 }))]), "more than 200000"),
+		(json!([with(json!({ "period_s": 900 }))]), "unknown field `period_s`"),
+	];
+	for (lines, expected) in cases {
+		let input = two_zone_book(Some(lines)).to_string();
+		let (code, out, err) = run(&input);
+		assert_eq!(code, 2, "input {input}");
+		assert!(err.starts_with("error: ") && err.contains(expected), "input {input}: {err}");
+		assert_eq!(out, Value::Null, "nothing on standard output");
+	}
+}
