@@ -131,12 +131,13 @@ export class Chain {
     this.eventsByBlock.set(number, kept);
   }
 
-  /** The logged events `section.method`, oldest first. */
+  /** The logged events `section.method` (or any of a list of methods), oldest first, in block order. */
   events(section, method) {
+    const methods = new Set(Array.isArray(method) ? method : [method]);
     const out = [];
     for (const block of [...this.eventsByBlock.keys()].sort((a, b) => a - b)) {
       for (const e of this.eventsByBlock.get(block)) {
-        if (e.section === section && e.method === method) out.push(e);
+        if (e.section === section && methods.has(e.method)) out.push(e);
       }
     }
     return out;

@@ -4,7 +4,7 @@
 // and the open books (doubleAuction storage).
 import { barChart, lineChart } from './charts.js';
 import { esc, int, wh, fixed, periodTime } from './format.js';
-import { clearings, mechanismName, openBooks } from './market.js';
+import { BOOK_READ_LIMIT, clearings, mechanismName, openBooks } from './market.js';
 
 const ZONE_COLORS = ['#264653', '#2a9d8f', '#e9c46a', '#f4a261', '#e76f51', '#8ab17d', '#6d597a', '#b56576'];
 
@@ -13,6 +13,8 @@ export function createOperatorView(chain, root) {
   const hasGrid = chain.hasQuery('zoneMarket', 'distances');
   const hasZoneView = chain.hasCall('energiumApi', 'zoneEnergy');
   const hasBook = chain.hasQuery('doubleAuction', 'openBooks');
+  // The sorted book index (spec 104 on); before it, `books(period)` was a list of order ids.
+  const hasBookIndex = chain.hasQuery('doubleAuction', 'bookIndex');
 
   root.innerHTML = `
     <div id="market-cards" class="cards"></div>
@@ -49,9 +51,12 @@ export function createOperatorView(chain, root) {
     </section>
     <section>
       <h2>Open books</h2>
+      <p class="note">Orders per side from <code>doubleAuction.books</code>; energy left and best limit prices from the sorted index
+      <code>doubleAuction.bookIndex</code>, read up to ${int(BOOK_READ_LIMIT)} orders a block, earliest books first.</p>
       <table id="books"><thead><tr>
         <th>Period</th><th>Bids</th><th>Offers</th><th>Best bid</th><th>Best offer</th>
       </tr></thead><tbody></tbody></table>
+      <div id="books-note"></div>
     </section>`;
 
   const $ = (sel) => root.querySelector(sel);
@@ -277,15 +282,21 @@ export function createOperatorView(chain, root) {
 
   async function renderBooks() {
     if (!hasBook) return;
+    if (!hasBookIndex) {
+      $('#books tbody').innerHTML = `<tr><td colspan="5" class="missing">This node's runtime predates the sorted book index (<code>doubleAuction.bookIndex</code>, spec 104): books not shown.</td></tr>`;
+      return;
+    }
     const books = await openBooks(chain);
-    $('#books tbody').innerHTML = books.map(({ period, orders }) => {
-      const bids = orders.filter((o) => o.side === 'Bid');
-      const offers = orders.filter((o) => o.side === 'Offer');
-      const sum = (os) => os.reduce((s, o) => s + o.remainingWh, 0);
-      const best = (os, pick) => (os.length ? price(os.map((o) => o.pricePerKwh).reduce((a, b) => (pick(a, b) ? a : b))) : '–');
-      return `<tr data-period="${period}"><td>${period}</td><td>${bids.length} · ${esc(wh(sum(bids)))}</td><td>${offers.length} · ${esc(wh(sum(offers)))}</td>
-        <td>${esc(best(bids, (a, b) => a > b))}</td><td>${esc(best(offers, (a, b) => a < b))}</td></tr>`;
-    }).join('') || `<tr><td colspan="5" class="empty">No open book.</td></tr>`;
+    const side = (s) => (s.read ? `${int(s.count)} · ${esc(wh(s.energyWh))}` : `${int(s.count)}`);
+    const best = (s) => (s.read ? (s.best === null ? '–' : price(s.best)) : '…');
+    $('#books tbody').innerHTML = books.map(({ period, bids, offers }) => `<tr data-period="${period}">
+      <td>${period}</td><td class="bids">${side(bids)}</td><td class="offers">${side(offers)}</td>
+      <td>${esc(best(bids))}</td><td>${esc(best(offers))}</td></tr>`).join('')
+      || `<tr><td colspan="5" class="empty">No open book.</td></tr>`;
+    const unread = books.some((b) => !b.bids.read || !b.offers.read);
+    $('#books-note').innerHTML = unread
+      ? `<p class="note">… : more orders than the page reads in a block; only the count (from <code>doubleAuction.books</code>) is shown.</p>`
+      : '';
   }
 
   return { refresh };

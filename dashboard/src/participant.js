@@ -38,9 +38,10 @@ export function createParticipantView(chain, root, accounts) {
         <label>Limit price (${esc(chain.token)}/kWh) <input id="order-price" type="text" value="0.40" required></label>
         <button id="order-submit" type="submit">Place order</button>
       </form>
+      <p id="order-holds" class="note"></p>
       <p id="tx-status" class="status" role="status"></p>
       <table id="open-orders"><thead><tr>
-        <th>Order</th><th>Side</th><th>Period</th><th>Energy</th><th>Left</th><th>Limit</th><th>Escrow</th><th></th>
+        <th>Order</th><th>Side</th><th>Period</th><th>Energy</th><th>Left</th><th>Limit</th><th>Escrow</th><th>Deposit</th><th></th>
       </tr></thead><tbody></tbody></table>
     </section>
     <section>
@@ -86,6 +87,12 @@ export function createParticipantView(chain, root, accounts) {
   if (!canTrade) {
     $('#orders-missing').innerHTML = `<p class="missing">This node's runtime has no double auction (pallet <code>doubleAuction</code>): no order book to show or trade on.</p>`;
     $('#order-form').hidden = true;
+  }
+  const orderDeposit = api.consts.doubleAuction?.orderDeposit;
+  if (canTrade && orderDeposit) {
+    $('#order-holds').textContent = `An open order holds a deposit of ${money(orderDeposit.toBigInt())} (doubleAuction.orderDeposit), ` +
+      'and a bid its worst-case cost (energy × limit) as escrow. Both come back when the order fills, is cancelled, ' +
+      'is pushed out of a full book by a more competitive order, or expires.';
   }
   if (!hasLedger) {
     $('#ledger-missing').innerHTML = `<p class="missing">This node's runtime has no <code>EnergiumApi</code> runtime API (pallet-energium): no EGM balance, purchases or consumption to show.</p>`;
@@ -191,7 +198,7 @@ export function createParticipantView(chain, root, accounts) {
     const free = account.data.free.toBigInt();
     const held = account.data.reserved.toBigInt();
     let cards = who + `<div class="card"><h3>${esc(token)}</h3><p class="big">${esc(money(free))}</p>
-      <p class="note">held (bid escrow, deposits): ${esc(money(held))}</p></div>`;
+      <p class="note">held (bid escrow, order and participant deposits): ${esc(money(held))}</p></div>`;
     if (info) {
       cards += `<div class="card"><h3>EGM balance</h3><p class="big" id="egm-balance">${esc(egmFromWh(info.balanceWh))}</p>
         <p class="note"><span id="egm-wh">${esc(int(info.balanceWh))} Wh</span> · bought ${esc(wh(info.purchasedWh))} · consumed ${esc(wh(info.consumedWh))}</p></div>
@@ -246,14 +253,14 @@ export function createParticipantView(chain, root, accounts) {
   function renderOrders(orders) {
     const body = $('#open-orders tbody');
     if (orders.length === 0) {
-      body.innerHTML = `<tr><td colspan="8" class="empty">No open orders.</td></tr>`;
+      body.innerHTML = `<tr><td colspan="9" class="empty">No open orders.</td></tr>`;
       return;
     }
     body.innerHTML = orders.map((o) => `<tr data-order="${esc(o.id)}">
       <td>#${esc(o.id)}</td><td>${esc(o.side)}</td>
       <td>${esc(o.period)} <span class="note">${esc(periodTime(o.period, period.seconds))}</span></td>
       <td>${esc(wh(o.energyWh))}</td><td>${esc(wh(o.remainingWh))}</td><td>${esc(price(o.pricePerKwh))}</td>
-      <td>${o.side === 'Bid' ? esc(money(o.escrow)) : ''}</td>
+      <td>${o.side === 'Bid' ? esc(money(o.escrow)) : ''}</td><td>${o.deposit === null ? '' : esc(money(o.deposit))}</td>
       <td><button class="cancel" type="button" data-order="${esc(o.id)}">Cancel</button></td></tr>`).join('');
   }
 

@@ -204,6 +204,14 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_double_auction::runtime_api::DoubleAuctionApi<Block> for Runtime {
+		fn preview_clearing(
+			period: energy_primitives::PeriodIndex,
+		) -> Result<pallet_double_auction::ClearingPreview, pallet_double_auction::PreviewError> {
+			crate::DoubleAuction::preview_clearing(period)
+		}
+	}
+
 	impl pallet_energium::runtime_api::EnergiumApi<Block, AccountId, Balance> for Runtime {
 		fn buyer_info(who: AccountId) -> pallet_energium::BuyerInfo<Balance> {
 			crate::Energium::buyer_info(&who)

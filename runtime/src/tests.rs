@@ -351,8 +351,28 @@ mod market {
 				1_000,
 				unit / 10
 			));
+			// The runtime API's dry run shows the trade the next block makes.
+			let preview = DoubleAuction::preview_clearing(period).expect("a book to preview");
+			assert_eq!((preview.orders, preview.trades.len()), (2, 1));
 			let weight = DoubleAuction::on_initialize(2);
 			assert!(weight.ref_time() > 0);
+			let traded = frame_system::Pallet::<Runtime>::events().into_iter().find_map(|record| {
+				match record.event {
+					crate::RuntimeEvent::DoubleAuction(pallet_double_auction::Event::Traded {
+						sold_wh,
+						lost_wh,
+						buyer_price,
+						..
+					}) => Some((sold_wh, lost_wh, buyer_price)),
+					_ => None,
+				}
+			});
+			let previewed = &preview.trades[0];
+			assert_eq!(
+				traded,
+				Some((previewed.sold_wh, previewed.lost_wh, previewed.buyer_price)),
+				"the clearing made the previewed trade"
+			);
 			let filled = pallet_double_auction::Orders::<Runtime>::iter().next().is_none();
 			assert!(filled, "both orders filled");
 			assert_eq!(

@@ -8,9 +8,10 @@
 // - Dave's meter reports consumption he had no EGM for, and Dave buys 100 Wh at the tariff:
 //   the participant view shows his EGM balance and the shortfall.
 // - Dave places a bid from the page (a button click, signed in the page with //Dave); it
-//   shows as an open order; Ferdie's offer (via @polkadot/api) clears it, and the page shows
-//   the trade with its line loss, the new EGM balance, the zone view and the clearing price.
-// - A second bid placed from the page is cancelled from the page.
+//   shows as an open order with its escrow and deposit; Ferdie's offer (via @polkadot/api)
+//   clears it, and the page shows the trade with its line loss, the new EGM balance, the
+//   zone view and the clearing price. The bid's holds come back when it fills.
+// - A second bid placed from the page is cancelled from the page, and its holds come back.
 // - Once Dave's consumption period settles, the page shows its imbalance charge and month.
 // - The consortium view shows Alice validating, finality keeping up, and the motion Bob
 //   opened with Bob's aye and Charlie's nay.
@@ -24,7 +25,7 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import puppeteer from 'puppeteer-core';
-import { ROOT, startDevNode, connect, waitFor, submitAndWait, freePort, stopProcess } from './lib.mjs';
+import { ROOT, startDevNode, connect, waitFor, submitAndWait, freePort, stopProcess, marketHold } from './lib.mjs';
 
 const DASHBOARD = join(ROOT, 'dashboard');
 // Screenshots go beside the node's log, or into the docs with UPDATE_SCREENSHOTS=1.
@@ -248,9 +249,16 @@ test('an order placed from the page is cleared and shows up with its trade, loss
   }
   await page.click('#order-submit');
   await waitText('#tx-status', /done, in block/);
-  await waitText('#open-orders tbody', new RegExp(`Bid\\s*${period}.*50 Wh\\s*50 Wh\\s*0\\.4 GRID/kWh\\s*0\\.02 GRID`, 's'));
+  // The bid holds its worst-case cost (50 Wh at 0.40: 0.02 GRID) and the order deposit.
+  const orderDeposit = api.consts.doubleAuction.orderDeposit.toBigInt();
+  assert.ok(orderDeposit > 0n, 'orders hold a deposit');
+  const depositShown = `${Number(orderDeposit) / Number(UNIT)}`.replace('.', '\\.');
+  await waitText('#open-orders tbody', new RegExp(`Bid\\s*${period}.*50 Wh\\s*50 Wh\\s*0\\.4 GRID/kWh\\s*0\\.02 GRID\\s*${depositShown} GRID`, 's'));
   const placed = events('OrderPlaced').find((e) => e[1] === dave.address && e[3] === period);
   assert.ok(placed, 'the page signed and submitted doubleAuction.placeOrder as Dave');
+  assert.deepEqual([BigInt(placed[6]), BigInt(placed[7])], [perKwh(0.40) * 50n / 1000n, orderDeposit]);
+  assert.equal(await marketHold(api, dave.address, 'BidEscrow'), perKwh(0.40) * 50n / 1000n);
+  assert.equal(await marketHold(api, dave.address, 'OrderDeposit'), orderDeposit);
   timing('bid_from_page_in_block', since);
 
   // Ferdie (zone 3, 1 km from Dave's zone 1) offers 50 Wh at 0.10 through @polkadot/api.
@@ -268,6 +276,9 @@ test('an order placed from the page is cleared and shows up with its trade, loss
   assert.match(await text(row), new RegExp(`${period}\\s*bought from\\s*Ferdie\\s*50 Wh\\s*49 Wh\\s*1 Wh\\s*0\\.25 GRID/kWh`));
   await waitText('#egm-balance', '0.149 EGM');
   await waitText('#open-orders tbody', 'No open orders.');
+  // Filled: its deposit and what the trade left of its escrow came back.
+  assert.equal(await marketHold(api, dave.address, 'OrderDeposit'), 0n);
+  assert.equal(await marketHold(api, dave.address, 'BidEscrow'), 0n);
   timing('bid_from_page_to_trade_on_page', since);
 
   // A second clearing for the price chart: Eve buys 20 Wh from Ferdie (via @polkadot/api)
@@ -297,12 +308,32 @@ test('an order placed from the page is cleared and shows up with its trade, loss
   await waitText('#open-orders tbody', 'No open orders.');
   assert.ok(events('OrderCancelled').some((e) => String(e[0]) === orderId && e[1] === dave.address));
   assert.equal((await api.query.doubleAuction.openOrdersOf(dave.address)).length, 0);
+  // Cancelled: its deposit and escrow came back.
+  assert.equal(await marketHold(api, dave.address, 'OrderDeposit'), 0n);
+  assert.equal(await marketHold(api, dave.address, 'BidEscrow'), 0n);
   timing('bid_and_cancel_from_page', cancelSince);
   await second;
 
-  // The operator's view: the zone energy of the traded period and the two clearing prices
-  // (uniform price, k = ½: 0.10 + (0.40 − 0.10)/2 = 0.25 and 0.20 + (0.45 − 0.20)/2 = 0.325).
+  // A book that rests: Eve bids 10 Wh at 0.05 and 15 Wh at 0.08, Ferdie offers 30 Wh at
+  // 0.50, far ahead; nothing crosses, so the orders stay open for the operator's view.
+  const resting = period + 40;
+  await Promise.all([
+    (async () => {
+      await submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', resting, 10, perKwh(0.05)), eve);
+      await submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', resting, 15, perKwh(0.08)), eve);
+    })(),
+    submitAndWait(api, api.tx.doubleAuction.placeOrder('Offer', resting, 30, perKwh(0.50)), ferdie),
+  ]);
+
+  // The operator's view: the resting book (counts from doubleAuction.books, energy and best
+  // prices from doubleAuction.bookIndex), the zone energy of the traded period and the two
+  // clearing prices (uniform price, k = ½: 0.10 + (0.40 − 0.10)/2 = 0.25 and
+  // 0.20 + (0.45 − 0.20)/2 = 0.325).
   await open('operator');
+  await waitText(`#books tr[data-period="${resting}"]`,
+    new RegExp(`^${resting}\\s*2 · 25 Wh\\s*1 · 30 Wh\\s*0\\.08 GRID/kWh\\s*0\\.5 GRID/kWh$`));
+  const book = (await api.query.doubleAuction.books(resting)).unwrap();
+  assert.deepEqual([book.bids.toNumber(), book.offers.toNumber()], [2, 1]);
   await waitText(`#zone-energy tr[data-period="${period}"][data-zone="3"] .traded`, '50 Wh');
   assert.match(await text(`#zone-energy tr[data-period="${period}"][data-zone="1"]`), /49 Wh\s*0 Wh\s*0 Wh/);
   await waitText(`#clearings tr[data-period="${period + 1}"]`, /0\.325 GRID\/kWh$/);

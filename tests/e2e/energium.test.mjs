@@ -1,13 +1,14 @@
 // The energy ledger end to end, on a `dev-fast` node (12-second delivery periods): orders
-// clear and credit the buyer with EGM; a direct purchase at the grid's tariff credits EGM;
-// consumption readings debit it; a seller short of its export and a buyer short of EGM pay
-// imbalance at settlement; getBuyerInfo and the zone view (runtime APIs, no custom types)
-// report it all, matching the events; a participant leaves only once settled.
+// hold a deposit until they fill or expire, clear and credit the buyer with EGM; a direct
+// purchase at the grid's tariff credits EGM; consumption readings debit it; a seller short
+// of its export and a buyer short of EGM pay imbalance at settlement; getBuyerInfo and the
+// zone view (runtime APIs, no custom types) report it all, matching the events; a
+// participant leaves only once settled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode, connect, waitFor, submitAndWait, finalizedNumber } from './lib.mjs';
+import { startDevNode, connect, waitFor, submitAndWait, finalizedNumber, marketHold } from './lib.mjs';
 
 const UNIT = 10n ** 12n;
 const perKwh = (fraction) => BigInt(Math.round(fraction * 1000)) * UNIT / 1000n;
@@ -81,6 +82,20 @@ test('a period from orders to settlement: EGM credited, debited, imbalances char
   assert.equal(delivered + lost, sold);
   console.log(`# trade for period ${period}: sold ${sold} Wh, delivered ${delivered}, lost ${lost}`);
 
+  // Each order held the order deposit (1 GRID in the runtime) from its placing. Eve's bid
+  // filled: its deposit and the rest of its escrow came back. Ferdie's offer has 75 Wh left
+  // and still holds its deposit (an offer escrows nothing).
+  const orderDeposit = api.consts.doubleAuction.orderDeposit.toBigInt();
+  assert.ok(orderDeposit > 0n, 'orders hold a deposit');
+  const placed = events('OrderPlaced').filter((e) => e[3] === period);
+  assert.deepEqual(placed.map((e) => [e[1], BigInt(e[6]), BigInt(e[7])]).sort(), [
+    [ferdie.address, 0n, orderDeposit],
+    [eve.address, perKwh(0.40) * 25n / 1000n, orderDeposit],
+  ].sort(), 'OrderPlaced reports the escrow and the deposit held');
+  assert.equal(await marketHold(api, eve.address, 'OrderDeposit'), 0n, "the filled bid's deposit is returned");
+  assert.equal(await marketHold(api, eve.address, 'BidEscrow'), 0n, "the filled bid's escrow is spent or returned");
+  assert.equal(await marketHold(api, ferdie.address, 'OrderDeposit'), orderDeposit, 'the open offer holds its deposit');
+
   // creditEnergy: Eve holds the energy delivered, as EGM.
   const credited = events('EnergyCredited').find((e) => e[0] === eve.address && e[1] === period);
   assert.deepEqual(credited, [eve.address, period, delivered, delivered]);
@@ -95,6 +110,7 @@ test('a period from orders to settlement: EGM credited, debited, imbalances char
     submitAndWait(api, api.tx.doubleAuction.placeOrder('Offer', period, 68, perKwh(0.10)), ferdie),
     /doubleAuction.ExceedsCapacity/,
   );
+  assert.equal(await marketHold(api, ferdie.address, 'OrderDeposit'), orderDeposit, 'a refused order holds nothing');
   // Eve cannot leave with a period unsettled.
   await assert.rejects(submitAndWait(api, api.tx.prosumer.deregister(), eve), /prosumer.HasUnsettledPeriods/);
 
@@ -121,6 +137,11 @@ test('a period from orders to settlement: EGM credited, debited, imbalances char
   const since = Date.now();
   await waitFor('the period to be settled', () => events('PeriodSettled').some((e) => e[0] === period), 150000, 1000);
   console.log(`# settled ${((Date.now() - since) / 1000).toFixed(0)} s after the readings`);
+  // The book closed when delivery began: Ferdie's offer expired and its deposit came back.
+  const closed = events('BookClosed').find((e) => e[0] === period);
+  assert.ok(closed, `doubleAuction.BookClosed for period ${period}`);
+  assert.deepEqual([closed[1], BigInt(closed[2])], [1, orderDeposit], 'one order expired, its deposit released');
+  assert.equal(await marketHold(api, ferdie.address, 'OrderDeposit'), 0n);
   const settled = Object.fromEntries(events('ParticipantSettled').filter((e) => e[1] === period).map((e) => [e[0], e]));
   const cost = (wh) => BigInt(wh) * imbalancePrice / 1000n;
   const [, , fSold, fExported, fUndelivered, fShortfall, fCharged, fUnpaid] = settled[ferdie.address];

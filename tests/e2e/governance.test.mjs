@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import {
-  localNetwork, connect, waitFor, finalizedNumber, submitAndFinalize, submitAndWait,
+  localNetwork, connect, waitFor, finalizedNumber, submitAndFinalize, submitAndWait, marketHold,
 } from './lib.mjs';
 import { tryRuntimeChecks } from './try-runtime.mjs';
 
@@ -217,6 +217,12 @@ test('motions change the zone data and the market mechanism; the next clearing f
   assert.equal(delivered + lost, sold);
   const daveOrders = await api.query.doubleAuction.openOrdersOf(dave.address);
   assert.equal(daveOrders.length, 1, "Dave's bid stays open");
+  // An open order holds the order deposit; Eve's filled bid holds nothing any more.
+  const orderDeposit = api.consts.doubleAuction.orderDeposit.toBigInt();
+  assert.ok(orderDeposit > 0n, 'orders hold a deposit');
+  assert.equal(await marketHold(api, dave.address, 'OrderDeposit'), orderDeposit);
+  assert.equal(await marketHold(api, eve.address, 'OrderDeposit'), 0n);
+  assert.equal(await marketHold(api, eve.address, 'BidEscrow'), 0n);
 
   // Back to the uniform price for whoever runs next.
   await carry(api.tx.doubleAuction.setMechanism({ UniformPrice: { kPpm: 500000 } }));

@@ -187,6 +187,18 @@ export function submitAndWait(api, tx, signer, until = 'inBlock') {
 }
 
 /**
+ * What `address` has on hold in the double auction for `reason`: 'OrderDeposit' (every open
+ * order's deposit, `doubleAuction.orderDeposit`) or 'BidEscrow' (an open bid's worst-case
+ * cost), from `balances.holds` at the best block, or at `at` (an `api.at(hash)`).
+ */
+export async function marketHold(api, address, reason, at = api) {
+  const holds = await at.query.balances.holds(address);
+  return holds
+    .filter(({ id }) => id.isDoubleAuction && id.asDoubleAuction.type === reason)
+    .reduce((sum, { amount }) => sum + amount.toBigInt(), 0n);
+}
+
+/**
  * A four-validator `local` network of its own, run by scripts/local-net.sh: a scratch
  * directory and free port ranges. `net.run(command, nodes)` runs `start`, `stop` or `kill`
  * for the given node indices (0 alice, 1 bob, 2 charlie, 3 dave). `netns` (from

@@ -41,8 +41,12 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	// A thousand bids of the benchmarks' largest cost (2 kWh at 1 000 000 per kWh), little
 	// enough that thousands of accounts do not overflow a 64-bit total issuance (the mock's).
+	// The deposits of as many orders as the account may have open, and one more.
+	let deposits = T::OrderDeposit::get()
+		.saturating_mul(T::MaxOpenOrdersPerAccount::get().saturating_add(1).into());
 	let funds = Pallet::<T>::cost(2_000_000, 1_000_000)
 		.unwrap_or_else(|_| 1_000_000u32.into())
+		.saturating_add(deposits)
 		.saturating_add(T::Currency::minimum_balance());
 	T::Currency::set_balance(&who, funds);
 	who
@@ -52,7 +56,8 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 fn trader<T: Config>(index: u32) -> T::AccountId {
 	let who = funded::<T>("trader", index);
 	T::BenchmarkHelper::approved_participant(&who, 0);
-	who
+	// Registering held a participant deposit from those funds: fund again.
+	funded::<T>("trader", index)
 }
 
 fn place<T: Config>(
@@ -63,6 +68,7 @@ fn place<T: Config>(
 	price: Price,
 ) -> Result<(), BenchmarkError> {
 	Pallet::<T>::do_place_order(who.clone(), side, period, energy, price)
+		.map(|_| ())
 		.map_err(|_| BenchmarkError::Stop("placing a benchmark order failed"))
 }
 
@@ -142,29 +148,41 @@ fn crossing_book<T: Config>(n: u32) -> Result<(), BenchmarkError> {
 mod benchmarks {
 	use super::*;
 
+	/// Placing a bid by a caller with `o` open orders (each read for the capacity check; they
+	/// are for the next period, so that the capacity never refuses), into a full side, so
+	/// that it evicts the least competitive bid (`e = 1`), or into a new book, which lists
+	/// the period (`e = 0`).
 	#[benchmark]
-	fn place_order() -> Result<(), BenchmarkError> {
+	fn place_order(
+		o: Linear<0, { T::MaxOpenOrdersPerAccount::get().saturating_sub(1) }>,
+		e: Linear<0, 1>,
+	) -> Result<(), BenchmarkError> {
 		set_period::<T>(NOW);
 		T::BenchmarkHelper::set_largest_grid();
 		let caller = trader::<T>(u32::MAX);
-		// The caller's other orders are on the same side of the same period, so each is read
-		// for the capacity check; the rest of the side is other owners' cheapest bids.
-		let own = T::MaxOpenOrdersPerAccount::get().saturating_sub(1);
-		for _ in 0..own {
-			place::<T>(&caller, Side::Bid, DELIVERY, Pallet::<T>::min_order_wh(), 2)?;
+		for _ in 0..o {
+			place::<T>(&caller, Side::Bid, DELIVERY + 1, Pallet::<T>::min_order_wh(), 2)?;
 		}
-		for _ in own..T::MaxOrdersPerSide::get() {
-			seed::<T>(Side::Bid, Pallet::<T>::min_order_wh(), 1)?;
+		if e == 1 {
+			for _ in 0..T::MaxOrdersPerSide::get() {
+				seed::<T>(Side::Bid, Pallet::<T>::min_order_wh(), 1)?;
+			}
+			// The book was cleared since: the placement lists it as pending again.
+			PendingClearing::<T>::kill();
 		}
 		let worst = NextOrderId::<T>::get().saturating_sub(1);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), Side::Bid, DELIVERY, 1_000, 300);
 
-		assert!(!Orders::<T>::contains_key(worst), "the least competitive bid was evicted");
 		let book = Books::<T>::get(DELIVERY).ok_or(BenchmarkError::Stop("the book exists"))?;
-		assert_eq!(book.bids, T::MaxOrdersPerSide::get());
-		assert!(OpenOrdersOf::<T>::get(&caller).is_full());
+		if e == 1 {
+			assert!(!Orders::<T>::contains_key(worst), "the least competitive bid was evicted");
+			assert_eq!(book.bids, T::MaxOrdersPerSide::get());
+		} else {
+			assert_eq!(book.bids, 1);
+		}
+		assert_eq!(OpenOrdersOf::<T>::get(&caller).len() as u32, o + 1);
 		Ok(())
 	}
 

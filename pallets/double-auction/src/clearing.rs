@@ -275,6 +275,39 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
+	/// What clearing `period`'s book as it stands would do, with the mechanism and grid in
+	/// force. Writes nothing.
+	pub fn preview_clearing(period: PeriodIndex) -> Result<ClearingPreview, PreviewError> {
+		let book = Self::book_orders(period);
+		if book.is_empty() {
+			return Err(PreviewError::NoBook);
+		}
+		let mechanism = MarketMechanism::<T>::get();
+		let grid = T::Grid::grid();
+		let orders = book
+			.iter()
+			.filter(|order| {
+				grid.as_ref().map_or(true, |g| usize::from(order.zone) < g.zone_count())
+			})
+			.count();
+		let trades =
+			Self::match_orders(book, mechanism, grid.as_ref()).map_err(|error| match error {
+				Error::<T>::NoGrid => PreviewError::NoGrid,
+				Error::<T>::Overflow => PreviewError::Overflow,
+				_ => PreviewError::InvalidBook,
+			})?;
+		let trades: Vec<PendingTrade> = trades.iter().map(PendingTrade::from).collect();
+		Ok(ClearingPreview {
+			period,
+			mechanism,
+			orders: u32::try_from(orders).map_err(|_| PreviewError::Overflow)?,
+			sold_wh: trades.iter().fold(0, |sum, t| sum.saturating_add(t.sold_wh)),
+			lost_wh: trades.iter().fold(0, |sum, t| sum.saturating_add(t.lost_wh)),
+			trades,
+			settling: Settlement::<T>::get().is_some_and(|clearing| clearing.period == period),
+		})
+	}
+
 	/// Determine the trades of `period`'s book with `mechanism` and put them up for
 	/// settlement. A book the market logic refuses changes nothing (`ClearingFailed`).
 	pub(crate) fn determine(period: PeriodIndex, mechanism: Mechanism) {

@@ -1,7 +1,7 @@
 //! Placing and cancelling orders, choosing the mechanism, and the pallet's invariants. Every
 //! `do_*` function checks everything first and writes last, so a refused call changes nothing.
 
-use crate::{pallet::*, types::*, ParticipantRegistry, TradedEnergy, ZoneGrid};
+use crate::{pallet::*, types::*, ParticipantRegistry, TradedEnergy, WeightInfo, ZoneGrid};
 use energy_market::Price;
 use energy_primitives::{PeriodIndex, WattHours, Watts};
 use polkadot_sdk::{
@@ -40,14 +40,17 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::Overflow)
 	}
 
-	/// Insert `period` into a sorted list unless it is there.
+	/// Insert `period` into a sorted list unless it is there. Returns whether it was added.
 	pub(crate) fn insert_period(
 		periods: &mut PeriodsOf<T>,
 		period: PeriodIndex,
-	) -> Result<(), Error<T>> {
+	) -> Result<bool, Error<T>> {
 		match periods.binary_search(&period) {
-			Ok(_) => Ok(()),
-			Err(at) => periods.try_insert(at, period).map_err(|_| Error::<T>::TooManyOpenBooks),
+			Ok(_) => Ok(false),
+			Err(at) => periods
+				.try_insert(at, period)
+				.map(|()| true)
+				.map_err(|_| Error::<T>::TooManyOpenBooks),
 		}
 	}
 
@@ -58,13 +61,20 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The weight of a placement by an account that had `own_orders` open orders, with an
+	/// eviction or not, the ledger's query included.
+	pub fn place_order_weight(own_orders: u32, evicted: bool) -> Weight {
+		T::WeightInfo::place_order(own_orders, u32::from(evicted))
+			.saturating_add(T::Traded::traded_weight())
+	}
+
 	pub(crate) fn do_place_order(
 		who: T::AccountId,
 		side: Side,
 		period: PeriodIndex,
 		energy_wh: WattHours,
 		price_per_kwh: Price,
-	) -> DispatchResult {
+	) -> Result<Placed, DispatchError> {
 		ensure!(T::Participants::is_approved(&who), Error::<T>::NotApproved);
 		let profile = T::Participants::profile(&who).ok_or(Error::<T>::NotApproved)?;
 		ensure!(energy_wh > 0, Error::<T>::ZeroEnergy);
@@ -85,6 +95,7 @@ impl<T: Config> Pallet<T> {
 		// orders on that side have already been filled with, count against its capacity: an
 		// offer that filled cannot be placed again beyond what the generator can make.
 		let mut own = OpenOrdersOf::<T>::get(&who);
+		let own_orders = own.len() as u32;
 		let traded = T::Traded::traded(&who, period);
 		let filled = match side {
 			Side::Bid => traded.bought_wh,
@@ -142,13 +153,15 @@ impl<T: Config> Pallet<T> {
 			own_after < T::MaxOpenOrdersPerAccount::get() as usize,
 			Error::<T>::TooManyOpenOrders
 		);
+		// The period lists are written only when they change.
 		let mut open_books = OpenBooks::<T>::get();
-		Self::insert_period(&mut open_books, period)?;
+		let new_book = Self::insert_period(&mut open_books, period)?;
 		let mut pending = PendingClearing::<T>::get();
-		Self::insert_period(&mut pending, period)?;
+		let newly_pending = Self::insert_period(&mut pending, period)?;
 
 		// Checks done; write. The eviction first, so that its refund and the new order's
 		// holds do not depend on each other.
+		let evicting = evicted.is_some();
 		if let Some((worst_id, worst)) = evicted {
 			let released = Self::remove_order(worst_id, &worst)?;
 			Self::deposit_event(Event::OrderEvicted {
@@ -190,8 +203,14 @@ impl<T: Config> Pallet<T> {
 		*count = count.saturating_add(1);
 		Books::<T>::insert(period, book);
 		OpenOrdersOf::<T>::insert(&who, own);
-		OpenBooks::<T>::put(open_books);
-		PendingClearing::<T>::put(pending);
+		// An eviction may have taken the book's last order on its side and its lists with
+		// it; the lists computed before it hold the period.
+		if new_book || evicting {
+			OpenBooks::<T>::put(open_books);
+		}
+		if newly_pending || evicting {
+			PendingClearing::<T>::put(pending);
+		}
 		NextOrderId::<T>::put(next_id);
 		Self::deposit_event(Event::OrderPlaced {
 			order: id,
@@ -203,7 +222,7 @@ impl<T: Config> Pallet<T> {
 			escrow,
 			deposit,
 		});
-		Ok(())
+		Ok(Placed { own_orders, evicted: evicting })
 	}
 
 	pub(crate) fn do_cancel_order(who: T::AccountId, id: OrderId) -> DispatchResult {

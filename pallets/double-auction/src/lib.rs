@@ -43,6 +43,7 @@ pub use pallet::*;
 mod clearing;
 mod functions;
 mod impls;
+pub mod runtime_api;
 pub mod types;
 pub mod weights;
 
@@ -467,19 +468,22 @@ pub mod pallet {
 		///
 		/// Origin: signed by an approved participant. Emits `OrderPlaced`, and
 		/// `OrderEvicted` when it takes a full side's last place.
-		/// Weight: `place_order`, benchmarked with the caller's list and the side full and an
-		/// eviction, plus the ledger's `traded` query.
+		/// Weight: `place_order(o, e)`, benchmarked by the caller's open orders `o` (each read
+		/// for the capacity check) and whether it evicted an order (`e`), plus the ledger's
+		/// `traded` query. Charged for a full list and an eviction; what was not done is
+		/// refunded.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::place_order().saturating_add(T::Traded::traded_weight()))]
+		#[pallet::weight(Pallet::<T>::place_order_weight(T::MaxOpenOrdersPerAccount::get(), true))]
 		pub fn place_order(
 			origin: OriginFor<T>,
 			side: Side,
 			period: PeriodIndex,
 			energy_wh: WattHours,
 			price_per_kwh: Price,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_place_order(who, side, period, energy_wh, price_per_kwh)
+			let placed = Self::do_place_order(who, side, period, energy_wh, price_per_kwh)?;
+			Ok(Some(Self::place_order_weight(placed.own_orders, placed.evicted)).into())
 		}
 
 		/// Cancel an open order (what is left of it), releasing its deposit and a bid's escrow.

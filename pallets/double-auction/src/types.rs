@@ -265,3 +265,48 @@ pub enum VoidReason {
 	/// Moving the funds failed; nothing of this trade changed (defensive).
 	SettlementFailed,
 }
+
+/// What clearing a period's book as it stands now would do: the answer of the runtime API
+/// `DoubleAuctionApi::preview_clearing`, which writes nothing.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct ClearingPreview {
+	/// The delivery period.
+	pub period: PeriodIndex,
+	/// The mechanism in force, which the clearing would use.
+	pub mechanism: Mechanism,
+	/// Orders in the book that would take part (those in zones the grid lacks are left
+	/// out).
+	pub orders: u32,
+	/// The trades, in the order the clearing would settle them, with their prices and
+	/// payments.
+	pub trades: alloc::vec::Vec<PendingTrade>,
+	/// Energy the sellers would sell, Wh.
+	pub sold_wh: WattHours,
+	/// Energy the lines would lose, Wh.
+	pub lost_wh: WattHours,
+	/// A clearing of this period is being settled now: its trades not yet settled are
+	/// still in the orders' remaining energy, so this preview counts them again.
+	pub settling: bool,
+}
+
+/// Why there is no preview.
+#[derive(Encode, Decode, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PreviewError {
+	/// The period has no open orders.
+	NoBook,
+	/// The zone market is in force and there is no grid.
+	NoGrid,
+	/// The market logic refused the book (defensive).
+	InvalidBook,
+	/// An amount outside the supported range.
+	Overflow,
+}
+
+/// What a placement did that its weight depends on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Placed {
+	/// The owner's open orders before it (each read for the capacity check).
+	pub own_orders: u32,
+	/// Whether it evicted the least competitive order of a full side.
+	pub evicted: bool,
+}

@@ -22,10 +22,18 @@
 // (`--buy-chance`), a buyer also buys a few Wh of EGM at the tariff (`energium.buyEnergy`). Every draw comes from the seeded
 // PRNG of lib/prng.mjs (seed, account, period), so a period's orders are reproducible.
 //
+// Every open order holds the market's order deposit (doubleAuction.orderDeposit, 1 GRID in
+// the runtime) besides a bid's escrow, returned when the order fills, is cancelled, is
+// evicted from a full book side or expires. An account has about `--ahead` orders open at
+// once (those that did not fill wait for their period to begin), which the development
+// accounts easily afford.
+//
 // It prints one line per period: the orders placed, and what the chain did since the
 // last line (trades from doubleAuction.Traded, readings from prosumer.ReadingRecorded,
-// settlements from energium events). A refused order prints its pallet error
-// (`doubleAuction.ExceedsCapacity`) and the trader goes on. SIGINT or SIGTERM stops it:
+// settlements from energium events, and the traders' orders evicted from a full book,
+// doubleAuction.OrderEvicted, if any). A refused order prints its pallet error
+// (`doubleAuction.ExceedsCapacity`, `doubleAuction.InsufficientBalanceForDeposit`, …) and
+// the trader goes on. SIGINT or SIGTERM stops it:
 // no new orders, the submissions in flight answer (at most 5 s), a summary, exit 0.
 
 import { parseArgs } from 'node:util';
@@ -136,6 +144,8 @@ const ahead = Math.min(
   v.ahead === undefined ? (periodSeconds < 60 ? 3 : 1) : num(v.ahead, 'ahead', { min: 1, integer: true }),
   maxAhead,
 );
+// What each open order holds besides a bid's escrow (none on a runtime before spec 104).
+const orderDeposit = api.consts.doubleAuction?.orderDeposit?.toBigInt?.() ?? 0n;
 const tariffOption = await api.query.energium.gridTariff();
 const retail = tariffOption.isSome ? tariffOption.unwrap().retailPricePerKwh.toBigInt() : units(0.30);
 const retailGrid = grid(retail);
@@ -187,7 +197,7 @@ if (traders.length === 0) {
 }
 log(
   `demo-trader: ${(await api.rpc.system.chain()).toString()}, ${periodSeconds}-s periods, orders ${ahead} ahead,` +
-  ` tariff ${retailGrid} ${token}/kWh; ` +
+  ` tariff ${retailGrid} ${token}/kWh, ${grid(orderDeposit)} ${token} deposit per open order; ` +
   traders.map((t) => `${t.name} ${t.role} zone ${t.zone} (offers ≤ ${t.offerBound} Wh, bids ≤ ${t.bidBound} Wh)`).join(', '),
 );
 
@@ -242,7 +252,7 @@ function plan(trader, target, first = false) {
 // dashboard signed for the same account.
 
 const stats = { placed: 0, purchases: 0, refused: 0, trades: 0, soldWh: 0, lostWh: 0, readings: 0, settledPeriods: 0, settledParticipants: 0 };
-const since = { trades: 0, soldWh: 0, lostWh: 0, paid: 0n, deliveredWh: 0, readings: 0, settled: [], purchases: 0 };
+const since = { trades: 0, soldWh: 0, lostWh: 0, paid: 0n, deliveredWh: 0, readings: 0, settled: [], purchases: 0, evicted: 0 };
 const inFlight = new Set();
 
 function errorName(dispatchError) {
@@ -342,6 +352,9 @@ function take(events) {
       since.deliveredWh += d[6];
       since.lostWh += d[7];
       since.paid += BigInt(d[10]);
+    } else if (section === 'doubleAuction' && method === 'OrderEvicted') {
+      // A full side of a book took a more competitive order in place of one of ours.
+      if (traders.some((t) => t.pair.address === event.data[1].toString())) since.evicted += 1;
     } else if (section === 'prosumer' && method === 'ReadingRecorded') {
       since.readings += 1;
     } else if (section === 'energium' && method === 'PeriodSettled') {
@@ -360,13 +373,14 @@ function summarizeSince() {
     ? `${since.trades} trade${since.trades > 1 ? 's' : ''} ${since.soldWh} Wh (${since.lostWh} lost) @ ${price?.toFixed(3)}`
     : '0 trades';
   const settled = since.settled.length ? `period ${since.settled.join(', ')} settled` : 'nothing settled';
-  const out = `${trades}, ${since.readings} readings, ${settled}`;
+  const evicted = since.evicted ? `, ${since.evicted} of our orders evicted` : '';
+  const out = `${trades}${evicted}, ${since.readings} readings, ${settled}`;
   stats.trades += since.trades;
   stats.soldWh += since.soldWh;
   stats.lostWh += since.lostWh;
   stats.readings += since.readings;
   stats.settledPeriods += since.settled.length;
-  Object.assign(since, { trades: 0, soldWh: 0, lostWh: 0, paid: 0n, deliveredWh: 0, readings: 0, settled: [], purchases: 0 });
+  Object.assign(since, { trades: 0, soldWh: 0, lostWh: 0, paid: 0n, deliveredWh: 0, readings: 0, settled: [], purchases: 0, evicted: 0 });
   return out;
 }
 

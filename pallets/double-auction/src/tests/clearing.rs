@@ -317,3 +317,52 @@ fn each_step_is_charged_from_the_benchmarks_at_its_real_size() {
 		assert!(busy.all_lte(DoubleAuction::worst_case_block_weight()));
 	});
 }
+
+#[test]
+fn a_preview_shows_the_next_clearing_and_writes_nothing() {
+	run(|| {
+		assert_eq!(DoubleAuction::preview_clearing(NOW + 1), Err(PreviewError::NoBook));
+		set_grid(Some(weak_feeder()));
+		place(BOB, Side::Bid, NOW + 1, 1_000, 400); // zone 0
+		place(DAVE, Side::Bid, NOW + 1, 1_000, 300); // zone 1
+		place(CHARLIE, Side::Offer, NOW + 1, 1_500, 200); // zone 2
+		let root = polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1);
+		let preview = DoubleAuction::preview_clearing(NOW + 1).unwrap();
+		assert_eq!(
+			polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1),
+			root,
+			"the preview wrote nothing"
+		);
+		assert_eq!(
+			(preview.orders, preview.mechanism, preview.settling),
+			(3, Mechanism::default(), false)
+		);
+		next_block();
+		let previewed: Vec<_> = preview
+			.trades
+			.iter()
+			.map(|t| {
+				(
+					t.bid,
+					t.offer,
+					t.sold_wh,
+					t.delivered_wh,
+					t.lost_wh,
+					t.buyer_price,
+					t.seller_price,
+				)
+			})
+			.collect();
+		assert_eq!(previewed, trades(), "the clearing made the previewed trades");
+		assert!(preview.lost_wh > 0, "losses on the weak feeder are previewed too");
+		assert!(matches!(
+			events().last(),
+			Some(Event::BookCleared { sold_wh, lost_wh, .. })
+				if *sold_wh == preview.sold_wh && *lost_wh == preview.lost_wh
+		));
+		// The zone market without a grid has nothing to preview.
+		assert_ok!(DoubleAuction::set_mechanism(RuntimeOrigin::root(), Mechanism::ZoneMarket));
+		set_grid(None);
+		assert_eq!(DoubleAuction::preview_clearing(NOW + 1), Err(PreviewError::NoGrid));
+	});
+}

@@ -1,10 +1,16 @@
 //! A book no one can jam: deposits, per-side caps and eviction.
 
 use crate::{mock::*, *};
-use polkadot_sdk::frame_support::{assert_noop, assert_ok, dispatch::DispatchResult};
+use polkadot_sdk::frame_support::{
+	assert_noop, assert_ok,
+	dispatch::{DispatchResult, GetDispatchInfo},
+	traits::Get,
+};
 
 fn place(who: u64, side: Side, period: PeriodIndex, energy_wh: u64, price: u64) -> DispatchResult {
 	DoubleAuction::place_order(RuntimeOrigin::signed(who), side, period, energy_wh, price)
+		.map(|_| ())
+		.map_err(|e| e.error)
 }
 
 #[test]
@@ -89,5 +95,35 @@ fn a_handful_of_accounts_cannot_lock_others_out_of_a_period() {
 		// Bob paid for what he bought: 1 kWh at the uniform price 5 050.
 		assert_eq!(free(BOB), FUNDS - 5_050);
 		assert_ok!(place(ALICE, Side::Bid, NOW + 2, 100, 9_999));
+	});
+}
+
+#[test]
+fn a_placement_is_charged_for_a_full_list_and_an_eviction_and_refunded_what_it_did_not_do() {
+	run(|| {
+		let charged = |who: u64, price: u64| {
+			DoubleAuction::place_order(RuntimeOrigin::signed(who), Side::Bid, NOW + 1, 1_000, price)
+				.unwrap()
+				.actual_weight
+		};
+		let most = <Test as Config>::MaxOpenOrdersPerAccount::get();
+		let info = Call::<Test>::place_order {
+			side: Side::Bid,
+			period: NOW + 1,
+			energy_wh: 1_000,
+			price_per_kwh: 50,
+		}
+		.get_dispatch_info();
+		assert_eq!(info.call_weight, DoubleAuction::place_order_weight(most, true));
+		assert_eq!(charged(ALICE, 50), Some(DoubleAuction::place_order_weight(0, false)));
+		assert_eq!(charged(ALICE, 50), Some(DoubleAuction::place_order_weight(1, false)));
+		assert_eq!(charged(BOB, 50), Some(DoubleAuction::place_order_weight(0, false)));
+		// The side is full: Dave's dearer bid evicts.
+		assert_eq!(charged(DAVE, 60), Some(DoubleAuction::place_order_weight(0, true)));
+		assert!(
+			DoubleAuction::place_order_weight(0, false).ref_time()
+				< DoubleAuction::place_order_weight(0, true).ref_time(),
+			"an eviction costs more"
+		);
 	});
 }

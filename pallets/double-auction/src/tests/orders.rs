@@ -9,6 +9,8 @@ use polkadot_sdk::{
 
 fn place(who: u64, side: Side, period: PeriodIndex, energy_wh: u64, price: u64) -> DispatchResult {
 	DoubleAuction::place_order(RuntimeOrigin::signed(who), side, period, energy_wh, price)
+		.map(|_| ())
+		.map_err(|e| e.error)
 }
 
 #[test]
