@@ -1,7 +1,8 @@
 // Consortium governance on the four-validator `local` network (no sudo): motions of the
 // `Consortium` collective, carried by three of its four members (two thirds), change the
-// validator set, the market's participants and meters, the zone data and the market
-// mechanism, with no restart. A non-member cannot propose. Timings are printed (`# timing:`).
+// validator set, the market's participants and meters, the zone data (a distance, a zone
+// pair's own line) and the market mechanism, with no restart. A non-member cannot propose.
+// Timings are printed (`# timing:`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
@@ -55,6 +56,20 @@ async function carry(call) {
   const result = executed.event.data.result;
   assert.ok(result.isOk, `${call.method.section}.${call.method.method}: ${result.toString()}`);
   return closed;
+}
+
+/**
+ * Energy lost when `energyWh` flow `lengthM` metres over `line` ({ resistivityPohmM,
+ * crossSectionMm2, voltageV }) in a delivery period of `periodSeconds`, as
+ * primitives/market/src/losses.rs computes it: E²·ρ·L·3600 / (A·10⁶·U²·T), rounded to the
+ * nearest Wh, at most the energy carried.
+ */
+function lineLoss(energyWh, lengthM, line, periodSeconds) {
+  const e = BigInt(energyWh);
+  const numerator = e * e * BigInt(line.resistivityPohmM) * BigInt(lengthM) * 3600n;
+  const denominator = BigInt(line.crossSectionMm2) * 1_000_000n * BigInt(line.voltageV) ** 2n * BigInt(periodSeconds);
+  const lost = (numerator + denominator / 2n) / denominator;
+  return Number(lost < e ? lost : e);
 }
 
 /** Author of the block with `hash` (from its Aura pre-digest and the session's validators). */
@@ -226,6 +241,80 @@ test('motions change the zone data and the market mechanism; the next clearing f
 
   // Back to the uniform price for whoever runs next.
   await carry(api.tx.doubleAuction.setMechanism({ UniformPrice: { kPpm: 500000 } }));
+});
+
+test("a motion gives a zone pair a line of its own; the next clearing's trade over it loses what that line loses", async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [eve, ferdie] = ['//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
+  // Eve (zone 2) and Ferdie (zone 3) are 500 m apart on the demo feeder: the trading rules'
+  // 150 mm² aluminium at 400 V. A motion gives the pair a line of its own, 600 m of 16 mm²
+  // aluminium carrying 10 kWh a period; given as (3, 2), it is keyed lower zone first.
+  const oldLine = (await api.query.zoneMarket.rules()).unwrap().line.toJSON();
+  assert.deepEqual(oldLine, { resistivityPohmM: 28200, crossSectionMm2: 150, voltageV: 400 });
+  const line = { resistivityPohmM: 28200, crossSectionMm2: 16, voltageV: 400, capacityWh: 10000 };
+  const lengthM = 600;
+  const since = Date.now();
+  const set = await carry(api.tx.zoneMarket.setLine(3, 2, lengthM, line));
+  const lineSet = set.events.find(({ event }) => api.events.zoneMarket.LineSet.is(event))?.event.data;
+  assert.ok(lineSet, 'LineSet emitted');
+  assert.deepEqual(
+    [lineSet.a.toNumber(), lineSet.b.toNumber(), lineSet.lengthM.toNumber(), lineSet.line.toJSON()],
+    [2, 3, lengthM, line],
+  );
+  assert.deepEqual((await api.query.zoneMarket.lines([2, 3])).unwrap().toJSON(), line);
+  const distances = await api.query.zoneMarket.distances();
+  assert.deepEqual([distances[2][3].toNumber(), distances[3][2].toNumber()], [lengthM, lengthM]);
+
+  const cleared = [];
+  const unsub = await api.query.system.events((records) => {
+    for (const { event } of records) {
+      if (event.section === 'doubleAuction' && ['Traded', 'BookCleared'].includes(event.method)) {
+        cleared.push({ method: event.method, data: event.data.toJSON() });
+      }
+    }
+  });
+  const [now, periodSeconds] = (await api.call.energiumApi.currentPeriod()).map((n) => n.toNumber());
+  // Three periods ahead: past the previous test's book (two ahead then), where Dave's bid
+  // still rests, so Eve's bid meets Ferdie's offer alone: one trade under the uniform price
+  // restored by the previous test, and under the zone market too (600 m is within reach).
+  const period = now + 3;
+  const perKwh = (fraction) => BigInt(Math.round(fraction * 1000)) * UNIT / 1000n;
+  const energyWh = 150; // within Eve's 10 kW for a minute (167 Wh)
+  await Promise.all([
+    submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', period, energyWh, perKwh(0.30)), eve),
+    submitAndWait(api, api.tx.doubleAuction.placeOrder('Offer', period, energyWh, perKwh(0.10)), ferdie),
+  ]);
+  await waitFor('the book to be cleared with both orders', async () =>
+    cleared.some((e) => e.method === 'BookCleared' && e.data[0] === period && e.data[2] === 2), 60000, 500);
+  unsub();
+  const trades = cleared.filter((e) => e.method === 'Traded' && e.data[0] === period).map((e) => e.data);
+  const bookCleared = cleared.find((e) => e.method === 'BookCleared' && e.data[0] === period && e.data[2] === 2).data;
+  assert.equal(trades.length, 1, 'Eve buys from Ferdie');
+  const [, , , buyer, seller, sold, delivered, lost] = trades[0];
+  assert.equal(buyer, eve.address);
+  assert.equal(seller, ferdie.address);
+  assert.equal(sold, energyWh);
+  // 150 Wh in a minute (9 kW) over 600 m of 16 mm² aluminium at 400 V lose 8.92 Wh → 9 Wh;
+  // the trading rules' 150 mm² would lose 0.95 Wh → 1 Wh over 600 m (0.79 Wh → 1 Wh over
+  // the 500 m it had). Both from the chain's period length.
+  const expected = lineLoss(energyWh, lengthM, line, periodSeconds);
+  const withOldLine = lineLoss(energyWh, lengthM, oldLine, periodSeconds);
+  console.log(`# line 2–3: ${sold} Wh over ${lengthM} m in ${periodSeconds} s lose ${lost} Wh ` +
+    `(its own line: ${expected} Wh; the trading rules' line: ${withOldLine} Wh)`);
+  assert.equal(lost, expected);
+  assert.notEqual(lost, withOldLine);
+  assert.equal(delivered + lost, sold);
+  assert.deepEqual([bookCleared[3], bookCleared[4], bookCleared[5]], [1, sold, lost]);
+
+  // Another motion removes the line: the pair keeps its 600 m with the trading rules' line,
+  // as the 1–3 pair keeps its 1.5 km. No later test trades; try_state checks the grid.
+  const removed = await carry(api.tx.zoneMarket.clearLine(2, 3));
+  const lineCleared = removed.events.find(({ event }) => api.events.zoneMarket.LineCleared.is(event))?.event.data;
+  assert.ok(lineCleared, 'LineCleared emitted');
+  assert.deepEqual(lineCleared.toJSON(), [2, 3]);
+  assert.ok((await api.query.zoneMarket.lines([2, 3])).isNone);
+  assert.equal((await api.query.zoneMarket.distances())[2][3].toNumber(), lengthM, 'the distance stays');
+  console.log(`# timing: line motions and the trade over the line in ${((Date.now() - since) / 1000).toFixed(1)} s`);
 });
 
 // Runs last: the network's state now holds trades, readings, settlement and motions.
