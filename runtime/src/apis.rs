@@ -204,11 +204,22 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_double_auction::runtime_api::DoubleAuctionApi<Block> for Runtime {
+	impl pallet_double_auction::runtime_api::DoubleAuctionApi<Block, AccountId> for Runtime {
 		fn preview_clearing(
 			period: energy_primitives::PeriodIndex,
 		) -> Result<pallet_double_auction::ClearingPreview, pallet_double_auction::PreviewError> {
 			crate::DoubleAuction::preview_clearing(period)
+		}
+
+		fn order_commitment(
+			who: AccountId,
+			period: energy_primitives::PeriodIndex,
+			side: pallet_double_auction::Side,
+			energy_wh: energy_primitives::WattHours,
+			price_per_kwh: u64,
+			salt: [u8; 32],
+		) -> [u8; 32] {
+			crate::DoubleAuction::order_commitment(&who, period, side, energy_wh, price_per_kwh, &salt)
 		}
 	}
 

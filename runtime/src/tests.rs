@@ -356,17 +356,20 @@ mod market {
 			assert_eq!((preview.orders, preview.trades.len()), (2, 1));
 			let weight = DoubleAuction::on_initialize(2);
 			assert!(weight.ref_time() > 0);
-			let traded = frame_system::Pallet::<Runtime>::events().into_iter().find_map(|record| {
-				match record.event {
-					crate::RuntimeEvent::DoubleAuction(pallet_double_auction::Event::Traded {
-						sold_wh,
-						lost_wh,
-						buyer_price,
-						..
-					}) => Some((sold_wh, lost_wh, buyer_price)),
-					_ => None,
-				}
-			});
+			let traded =
+				frame_system::Pallet::<Runtime>::events().into_iter().find_map(
+					|record| match record.event {
+						crate::RuntimeEvent::DoubleAuction(
+							pallet_double_auction::Event::Traded {
+								sold_wh,
+								lost_wh,
+								buyer_price,
+								..
+							},
+						) => Some((sold_wh, lost_wh, buyer_price)),
+						_ => None,
+					},
+				);
 			let previewed = &preview.trades[0];
 			assert_eq!(
 				traded,

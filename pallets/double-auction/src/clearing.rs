@@ -43,10 +43,18 @@ impl<T: Config> Pallet<T> {
 				return used;
 			}
 		}
+		// The one clearing of a call or sealed book whose gate closed, then its first trades.
+		if !Self::finalize_within(budget, &mut used) || !Self::settle_within(budget, &mut used) {
+			return used;
+		}
 		let next = PendingClearing::<T>::get().iter().copied().find(|period| *period > now);
 		if let Some(period) = next {
-			// The book's size and the mechanism.
-			used.saturating_accrue(T::DbWeight::get().reads(2));
+			// The book's size and the mechanism, if there is room to look.
+			let look = T::DbWeight::get().reads(2);
+			if !used.saturating_add(look).all_lte(budget) {
+				return used;
+			}
+			used.saturating_accrue(look);
 			let orders = Books::<T>::get(period).map_or(0, |book| book.orders());
 			let mechanism = MarketMechanism::<T>::get();
 			let cost = Self::determination_weight(mechanism, orders);
@@ -77,7 +85,7 @@ impl<T: Config> Pallet<T> {
 			.into_iter()
 			.map(|mechanism| Self::determination_weight(mechanism, full))
 			.fold(Weight::zero(), |worst, weight| worst.max(weight))
-			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().reads_writes(7, 1))
 	}
 
 	/// The weight of settling `trades` trades, the energy ledger's hook included.
@@ -91,13 +99,14 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::expire_orders(orders)
 	}
 
-	/// The most `on_initialize` can use: its budget, and the reads that decide what to do.
+	/// The most `on_initialize` can use: its budget, or the four reads every block makes if
+	/// the budget is smaller (every other step looks only if its reads fit).
 	pub fn worst_case_block_weight() -> Weight {
-		T::ClearingBudget::get().saturating_add(T::DbWeight::get().reads(6))
+		T::ClearingBudget::get().max(T::DbWeight::get().reads(4))
 	}
 
 	/// The largest `n ≤ max` for which `weight(n)` fits in `available` (weights grow with n).
-	fn fit(available: Weight, max: u32, weight: impl Fn(u32) -> Weight) -> u32 {
+	pub(crate) fn fit(available: Weight, max: u32, weight: impl Fn(u32) -> Weight) -> u32 {
 		if max == 0 || !weight(1).all_lte(available) {
 			return 0;
 		}
@@ -162,8 +171,11 @@ impl<T: Config> Pallet<T> {
 			return false;
 		}
 		Settlement::<T>::kill();
-		// Voided trades may leave orders of the book that cross: clear it again.
-		if clearing.settled < clearing.trades && Books::<T>::contains_key(clearing.period) {
+		// Voided trades may leave orders of a continuous book that cross: clear it again.
+		if clearing.settled < clearing.trades
+			&& Books::<T>::contains_key(clearing.period)
+			&& Self::mode_of(clearing.period) == BookMode::Continuous
+		{
 			PendingClearing::<T>::mutate(|periods| {
 				if Self::insert_period(periods, clearing.period).is_err() {
 					defensive!("a book pending clearing is open, and open books fit the list");
@@ -220,7 +232,38 @@ impl<T: Config> Pallet<T> {
 			Books::<T>::insert(period, book);
 			return false;
 		}
+		// Commitments left when a book closes were never judged at a gate (the chain did not
+		// reach it in time): their owners get their deposits back.
+		if book.commits > 0 {
+			let left = budget.saturating_sub(*used);
+			let count = Self::fit(left, book.commits, Self::forfeit_weight);
+			used.saturating_accrue(Self::forfeit_weight(count));
+			let batch: Vec<_> =
+				Commitments::<T>::iter_prefix(period).take(count as usize).collect();
+			for ((who, commitment), deposit) in batch {
+				if Self::release(HoldReason::OrderDeposit, &who, deposit).is_err() {
+					defensive!("a commitment's deposit is held");
+				}
+				Commitments::<T>::remove(period, (&who, commitment));
+				CommitsOf::<T>::mutate_exists(&who, |own| {
+					if let Some(list) = own {
+						list.retain(|entry| *entry != (period, commitment));
+						if list.is_empty() {
+							*own = None;
+						}
+					}
+				});
+				book.commits.saturating_dec();
+				book.released.saturating_accrue(deposit);
+				Self::deposit_event(Event::CommitmentReleased { period, owner: who, commitment });
+			}
+			if book.commits > 0 {
+				Books::<T>::insert(period, book);
+				return false;
+			}
+		}
 		Self::drop_book(period);
+		PeriodModes::<T>::remove(period);
 		Self::deposit_event(Event::BookClosed {
 			period,
 			expired: book.expired,

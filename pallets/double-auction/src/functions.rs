@@ -75,6 +75,18 @@ impl<T: Config> Pallet<T> {
 		energy_wh: WattHours,
 		price_per_kwh: Price,
 	) -> Result<Placed, DispatchError> {
+		Self::place(who, side, period, energy_wh, price_per_kwh, false)
+	}
+
+	/// Place an order, from `placeOrder` or, `revealing`, from a sealed order's reveal.
+	pub(crate) fn place(
+		who: T::AccountId,
+		side: Side,
+		period: PeriodIndex,
+		energy_wh: WattHours,
+		price_per_kwh: Price,
+		revealing: bool,
+	) -> Result<Placed, DispatchError> {
 		ensure!(T::Participants::is_approved(&who), Error::<T>::NotApproved);
 		let profile = T::Participants::profile(&who).ok_or(Error::<T>::NotApproved)?;
 		ensure!(energy_wh > 0, Error::<T>::ZeroEnergy);
@@ -86,6 +98,15 @@ impl<T: Config> Pallet<T> {
 			period <= now.saturating_add(T::MaxPeriodsAhead::get()),
 			Error::<T>::DeliveryPeriodTooFar
 		);
+		let existing = Books::<T>::get(period);
+		let mode = match &existing {
+			Some(book) => book.mode,
+			None => Self::mode_for_new(period),
+		};
+		ensure!(mode != BookMode::Sealed || revealing, Error::<T>::SealedBook);
+		if mode != BookMode::Continuous {
+			ensure!(T::UnixTime::now().as_secs() < Self::gate_of(period), Error::<T>::GateClosed);
+		}
 		let zone = u16::try_from(profile.zone).map_err(|_| Error::<T>::ZoneNotInGrid)?;
 		if T::Grid::has_grid() {
 			ensure!(T::Grid::contains(profile.zone), Error::<T>::ZoneNotInGrid);
@@ -131,7 +152,7 @@ impl<T: Config> Pallet<T> {
 		let id = NextOrderId::<T>::get();
 		let next_id = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let key = rank_key(side, price_per_kwh, id);
-		let mut book = Books::<T>::get(period).unwrap_or_default();
+		let mut book = existing.unwrap_or_else(|| BookState { mode, ..Default::default() });
 		// A full side takes the order only in place of its least competitive one.
 		let evicted = if book.side(side) >= T::MaxOrdersPerSide::get() {
 			let (worst_key, _) =
@@ -156,8 +177,10 @@ impl<T: Config> Pallet<T> {
 		// The period lists are written only when they change.
 		let mut open_books = OpenBooks::<T>::get();
 		let new_book = Self::insert_period(&mut open_books, period)?;
+		// Only a continuous book is cleared when it changes.
 		let mut pending = PendingClearing::<T>::get();
-		let newly_pending = Self::insert_period(&mut pending, period)?;
+		let newly_pending =
+			mode == BookMode::Continuous && Self::insert_period(&mut pending, period)?;
 
 		// Checks done; write. The eviction first, so that its refund and the new order's
 		// holds do not depend on each other.
@@ -208,7 +231,7 @@ impl<T: Config> Pallet<T> {
 		if new_book || evicting {
 			OpenBooks::<T>::put(open_books);
 		}
-		if newly_pending || evicting {
+		if newly_pending || (evicting && mode == BookMode::Continuous) {
 			PendingClearing::<T>::put(pending);
 		}
 		NextOrderId::<T>::put(next_id);
@@ -284,7 +307,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let count = book.side_mut(order.side);
 		*count = count.saturating_sub(1);
-		if book.orders() == 0 {
+		if book.is_empty() {
 			Self::drop_book(order.period);
 		} else {
 			Books::<T>::insert(order.period, book);
@@ -367,6 +390,20 @@ impl<T: Config> Pallet<T> {
 				Side::Offer => count.1 += 1,
 			}
 		}
+		let mut commits: BTreeMap<PeriodIndex, u32> = BTreeMap::new();
+		let mut committed = 0usize;
+		for (period, (who, commitment), deposit) in Commitments::<T>::iter() {
+			committed += 1;
+			ensure!(
+				CommitsOf::<T>::get(&who).contains(&(period, commitment)),
+				"a commitment is in its owner's list"
+			);
+			let held = held_of.entry(who).or_insert_with(Default::default);
+			held.1 = held.1.saturating_add(deposit);
+			*commits.entry(period).or_default() += 1;
+		}
+		let listed_commits: usize = CommitsOf::<T>::iter_values().map(|own| own.len()).sum();
+		ensure!(listed_commits == committed, "every commitment is in exactly one owner's list");
 		for (who, (escrow, deposit)) in &held_of {
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::BidEscrow.into(), who) == *escrow,
@@ -383,7 +420,11 @@ impl<T: Config> Pallet<T> {
 		let mut books = 0usize;
 		for (period, book) in Books::<T>::iter() {
 			books += 1;
-			ensure!(book.orders() > 0, "an empty book is removed");
+			ensure!(!book.is_empty(), "an empty book is removed");
+			ensure!(
+				book.commits == commits.get(&period).copied().unwrap_or_default(),
+				"a book counts its commitments"
+			);
 			ensure!(open.binary_search(&period).is_ok(), "a book is listed");
 			let (bids, offers) = counts.get(&period).copied().unwrap_or_default();
 			ensure!(book.bids == bids && book.offers == offers, "a book counts its orders");
@@ -393,7 +434,10 @@ impl<T: Config> Pallet<T> {
 				"a side holds at most MaxOrdersPerSide orders"
 			);
 		}
-		ensure!(books == counts.len(), "every order's period has a book");
+		let mut periods: alloc::collections::BTreeSet<PeriodIndex> =
+			counts.keys().copied().collect();
+		periods.extend(commits.keys().copied());
+		ensure!(books == periods.len(), "every order's and commitment's period has a book");
 		let listed: usize = OpenOrdersOf::<T>::iter_values().map(|own| own.len()).sum();
 		ensure!(listed == orders, "every order is in exactly one owner's list");
 		ensure!(open.windows(2).all(|w| w[0] < w[1]), "open books are sorted");

@@ -38,18 +38,39 @@ impl<T: Config> OnParticipantSuspended<T::AccountId> for Pallet<T> {
 				},
 			}
 		}
+		// Commitments are released, not forfeited: the suspension is not the owner's choice.
+		let commits = CommitsOf::<T>::get(who);
+		for &(period, commitment) in commits.iter() {
+			let Some(deposit) = Commitments::<T>::get(period, (who, commitment)) else {
+				defensive!("an account lists its commitments only");
+				continue;
+			};
+			match Self::remove_commitment(who, period, commitment, deposit) {
+				Ok(()) => Self::deposit_event(Event::CommitmentReleased {
+					period,
+					owner: who.clone(),
+					commitment,
+				}),
+				Err(_) => {
+					defensive!("a commitment's deposit is held");
+				},
+			}
+		}
 		let cancelled = u64::try_from(open.len()).unwrap_or(u64::MAX);
+		let released = u64::try_from(commits.len()).unwrap_or(u64::MAX);
 		T::DbWeight::get()
-			.reads(1)
+			.reads(2)
 			.saturating_add(T::WeightInfo::cancel_order().saturating_mul(cancelled))
+			.saturating_add(Self::forfeit_weight(1).saturating_mul(released))
 	}
 
 	/// One read of the account's list, then a cancellation, at `cancel_order`'s benchmarked
 	/// worst case, for each of the most orders an account can have open.
 	fn on_suspended_max_weight() -> Weight {
-		T::DbWeight::get().reads(1).saturating_add(
-			T::WeightInfo::cancel_order()
-				.saturating_mul(u64::from(T::MaxOpenOrdersPerAccount::get())),
-		)
+		let most = u64::from(T::MaxOpenOrdersPerAccount::get());
+		T::DbWeight::get()
+			.reads(2)
+			.saturating_add(T::WeightInfo::cancel_order().saturating_mul(most))
+			.saturating_add(Self::forfeit_weight(1).saturating_mul(most))
 	}
 }

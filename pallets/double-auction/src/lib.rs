@@ -44,6 +44,7 @@ mod clearing;
 mod functions;
 mod impls;
 pub mod runtime_api;
+mod sealed;
 pub mod types;
 pub mod weights;
 
@@ -206,6 +207,39 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// The mode of books whose period has none of its own (see [`BookMode`]).
+	#[pallet::storage]
+	pub type DefaultBookMode<T: Config> = StorageValue<_, BookMode, ValueQuery>;
+
+	/// The mode of a delivery period's book: set by the operator, or frozen from the default
+	/// when the book gets its first order or commitment.
+	#[pallet::storage]
+	pub type PeriodModes<T: Config> =
+		StorageMap<_, Twox64Concat, PeriodIndex, BookMode, OptionQuery>;
+
+	/// Sealed orders committed and not revealed, by period, owner and commitment: the
+	/// deposit held.
+	#[pallet::storage]
+	pub type Commitments<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		PeriodIndex,
+		Blake2_128Concat,
+		(T::AccountId, [u8; 32]),
+		BalanceOf<T>,
+		OptionQuery,
+	>;
+
+	/// The commitments of each account, `(period, commitment)`.
+	#[pallet::storage]
+	pub type CommitsOf<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<(PeriodIndex, [u8; 32]), T::MaxOpenOrdersPerAccount>,
+		ValueQuery,
+	>;
+
 	/// The clearing being settled, if any: one at a time, a bounded number of trades a block.
 	#[pallet::storage]
 	pub type Settlement<T: Config> = StorageValue<_, Clearing, OptionQuery>;
@@ -359,6 +393,66 @@ pub mod pallet {
 			/// Escrow and deposits released to their owners.
 			released: BalanceOf<T>,
 		},
+		/// The operator chose when a period's book (or, with no period, every book without a
+		/// mode of its own) is cleared.
+		BookModeSet {
+			/// The delivery period, or none for the default.
+			period: Option<PeriodIndex>,
+			/// The mode.
+			mode: BookMode,
+		},
+		/// A participant committed to a sealed order.
+		OrderCommitted {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// Who committed.
+			owner: T::AccountId,
+			/// The commitment (`DoubleAuctionApi::order_commitment`).
+			commitment: [u8; 32],
+			/// The deposit held until the order is revealed.
+			deposit: BalanceOf<T>,
+		},
+		/// A sealed order was revealed and placed (`OrderPlaced` follows with its id); the
+		/// commitment's deposit was released.
+		OrderRevealed {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// Its owner.
+			owner: T::AccountId,
+			/// The commitment it matched.
+			commitment: [u8; 32],
+		},
+		/// A revealed order found its side full of better orders: it was not placed, and the
+		/// commitment's deposit was released.
+		RevealCrowdedOut {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// Its owner.
+			owner: T::AccountId,
+			/// The commitment it matched.
+			commitment: [u8; 32],
+		},
+		/// A commitment was not revealed by the gate: its deposit was burned.
+		CommitmentForfeited {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// Who committed.
+			owner: T::AccountId,
+			/// The commitment.
+			commitment: [u8; 32],
+			/// The deposit burned.
+			burned: BalanceOf<T>,
+		},
+		/// A commitment was dropped through no fault of its owner (a suspension, or a book
+		/// closed before its gate was processed): its deposit was released.
+		CommitmentReleased {
+			/// The delivery period.
+			period: PeriodIndex,
+			/// Who committed.
+			owner: T::AccountId,
+			/// The commitment.
+			commitment: [u8; 32],
+		},
 		/// The operator changed the mechanism; every open book will be cleared with it.
 		MechanismSet {
 			/// The mechanism in force.
@@ -411,6 +505,24 @@ pub mod pallet {
 		ZeroPrice,
 		/// The account cannot afford the order deposit (with a bid's escrow).
 		InsufficientBalanceForDeposit,
+		/// The period's mode cannot change: its book has orders or commitments.
+		BookNotEmpty,
+		/// Commitments and reveals are for sealed books only.
+		NotSealed,
+		/// The period's book is sealed: commit to an order, then reveal it.
+		SealedBook,
+		/// The reveal window has opened: no more commitments for this period.
+		CommitClosed,
+		/// The account already made this commitment for this period.
+		DuplicateCommitment,
+		/// The period's book or the account holds the most commitments allowed.
+		TooManyCommitments,
+		/// Outside the period's reveal window (half a period before its gate).
+		NotRevealTime,
+		/// No commitment of the caller's for this period matches the revealed order.
+		UnknownCommitment,
+		/// The gate of this call or sealed book has closed (one period before delivery).
+		GateClosed,
 	}
 
 	#[pallet::hooks]
@@ -496,6 +608,61 @@ pub mod pallet {
 		pub fn cancel_order(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_cancel_order(who, order)
+		}
+
+		/// Commit to a sealed order for `period`: `commitment` is the hash of the order and a
+		/// salt (`DoubleAuctionApi::order_commitment`, docs/trading.md). Holds `OrderDeposit`
+		/// until it is revealed; forfeited (burned) if it is not by the gate.
+		///
+		/// Origin: signed by an approved participant. Emits `OrderCommitted`.
+		/// Weight: `commit_order`, benchmarked.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::commit_order())]
+		pub fn commit_order(
+			origin: OriginFor<T>,
+			period: PeriodIndex,
+			commitment: [u8; 32],
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit_order(who, period, commitment)
+		}
+
+		/// Reveal a sealed order in its period's reveal window: the order and the salt whose
+		/// hash the caller committed. The commitment's deposit is released and the order placed
+		/// as `placeOrder` would (deposit, escrow, capacity, eviction). If its side is full of
+		/// better orders it is not placed (`RevealCrowdedOut`).
+		///
+		/// Origin: signed by the committer. Emits `OrderRevealed` and `OrderPlaced`, or
+		/// `RevealCrowdedOut`. Weight: `reveal_order`, benchmarked with an eviction and the
+		/// caller's list full.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::reveal_order().saturating_add(T::Traded::traded_weight()))]
+		pub fn reveal_order(
+			origin: OriginFor<T>,
+			period: PeriodIndex,
+			side: Side,
+			energy_wh: WattHours,
+			price_per_kwh: Price,
+			salt: [u8; 32],
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal_order(who, period, side, energy_wh, price_per_kwh, salt).map(|_| ())
+		}
+
+		/// Choose when `period`'s book is cleared (continuously, once at the gate, or sealed),
+		/// or with no period the default for books without a mode of their own. A period's
+		/// mode is refused once its book has an order or a commitment (`BookNotEmpty`).
+		///
+		/// Origin: the operator. Emits `BookModeSet`. Weight: `set_period_mode`, benchmarked.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_period_mode())]
+		pub fn set_period_mode(
+			origin: OriginFor<T>,
+			period: Option<PeriodIndex>,
+			mode: BookMode,
+		) -> DispatchResult {
+			T::OperatorOrigin::ensure_origin(origin)?;
+			Self::do_set_period_mode(period, mode)
 		}
 
 		/// Choose how books are cleared, from the next clearing on; every open book is cleared

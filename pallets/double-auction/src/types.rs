@@ -39,6 +39,32 @@ impl From<Side> for energy_market::Side {
 	}
 }
 
+/// When a book is cleared, chosen by the consortium per delivery period or as the default.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub enum BookMode {
+	/// Open orders, cleared whenever the book changed: the market as it always was.
+	#[default]
+	Continuous,
+	/// Open orders, cleared once when the gate closes, one period before delivery.
+	Call,
+	/// Sealed orders: a hash of each order is committed with a deposit, the order revealed
+	/// in the half period before the gate, and the book cleared once at the gate. An
+	/// unrevealed commitment forfeits its deposit.
+	Sealed,
+}
+
 /// How a book is cleared, chosen by the consortium.
 #[derive(
 	Encode,
@@ -158,14 +184,21 @@ pub struct BookEntry {
 	pub zone: u16,
 }
 
-/// A delivery period's book: how many orders each side holds, and what its closing has
-/// done so far (a large book closes over several blocks).
+/// A delivery period's book: how many orders each side holds, its commitments, whether its
+/// final clearing ran, and what its closing has done so far (a large book closes over
+/// several blocks).
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug, Default)]
 pub struct BookState<Balance> {
 	/// Open bids.
 	pub bids: u32,
 	/// Open offers.
 	pub offers: u32,
+	/// When the book is cleared, frozen when it got its first order or commitment.
+	pub mode: BookMode,
+	/// Sealed orders committed and not revealed yet.
+	pub commits: u32,
+	/// A call or sealed book's one clearing, at its gate, has run.
+	pub finalized: bool,
 	/// Orders removed so far by the book's closing.
 	pub expired: u32,
 	/// Escrow and deposits released so far by the book's closing.
@@ -176,6 +209,10 @@ impl<Balance> BookState<Balance> {
 	/// Orders open in the book.
 	pub fn orders(&self) -> u32 {
 		self.bids.saturating_add(self.offers)
+	}
+	/// No open order and no commitment: the book is removed.
+	pub fn is_empty(&self) -> bool {
+		self.orders() == 0 && self.commits == 0
 	}
 	/// Open orders on `side`.
 	pub fn side(&self, side: Side) -> u32 {

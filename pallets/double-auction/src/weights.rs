@@ -55,6 +55,14 @@ pub trait WeightInfo {
 	fn settle_trades(k: u32, ) -> Weight;
 	/// Weight of `expire_orders`.
 	fn expire_orders(k: u32, ) -> Weight;
+	/// Weight of `commit_order`.
+	fn commit_order() -> Weight;
+	/// Weight of `reveal_order`.
+	fn reveal_order() -> Weight;
+	/// Weight of `set_period_mode`.
+	fn set_period_mode() -> Weight;
+	/// Weight of `forfeit_commitments`.
+	fn forfeit_commitments(k: u32, ) -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -283,6 +291,29 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(k.into())))
 			.saturating_add(Weight::from_parts(0, 2586).saturating_mul(k.into()))
 	}
+	fn commit_order() -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(7))
+	}
+	fn reveal_order() -> Weight {
+		Weight::from_parts(700_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads(40))
+			.saturating_add(T::DbWeight::get().writes(20))
+	}
+	fn set_period_mode() -> Weight {
+		Weight::from_parts(20_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	fn forfeit_commitments(k: u32, ) -> Weight {
+		Weight::from_parts(50_000_000, 0)
+			.saturating_add(Weight::from_parts(80_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(k.into())))
+	}
 }
 
 /// The same measurements with ParityDB's database weights, for tests and mocks.
@@ -350,5 +381,28 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(4))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(k.into())))
 			.saturating_add(Weight::from_parts(0, 2586).saturating_mul(k.into()))
+	}
+	fn commit_order() -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(10))
+			.saturating_add(ParityDbWeight::get().writes(7))
+	}
+	fn reveal_order() -> Weight {
+		Weight::from_parts(700_000_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(40))
+			.saturating_add(ParityDbWeight::get().writes(20))
+	}
+	fn set_period_mode() -> Weight {
+		Weight::from_parts(20_000_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2))
+			.saturating_add(ParityDbWeight::get().writes(1))
+	}
+	fn forfeit_commitments(k: u32, ) -> Weight {
+		Weight::from_parts(50_000_000, 0)
+			.saturating_add(Weight::from_parts(80_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(k.into())))
+			.saturating_add(ParityDbWeight::get().writes(3))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(k.into())))
 	}
 }

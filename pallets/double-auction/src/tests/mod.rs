@@ -4,4 +4,5 @@ mod clearing;
 mod jamming;
 mod mechanism;
 mod orders;
+mod sealed;
 mod settlement;
