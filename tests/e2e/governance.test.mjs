@@ -1,12 +1,14 @@
 // Consortium governance on the four-validator `local` network (no sudo): motions of the
 // `Consortium` collective, carried by three of its four members (two thirds), change the
 // validator set, the market's participants and meters, the zone data (a distance, a zone
-// pair's own line) and the market mechanism, with no restart. A non-member cannot propose.
+// pair's own line), the market mechanism and a delivery period's book mode (sealed:
+// commit–reveal, cleared once at the gate), with no restart. A non-member cannot propose.
 // Timings are printed (`# timing:`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { blake2AsU8a, cryptoWaitReady, decodeAddress, mnemonicGenerate, randomAsU8a } from '@polkadot/util-crypto';
+import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import {
   localNetwork, connect, waitFor, finalizedNumber, submitAndFinalize, submitAndWait, marketHold,
 } from './lib.mjs';
@@ -97,6 +99,74 @@ async function nextAuthors(count, authorities) {
     }).then((u) => { unsub = u; if (authors.length >= count) u(); }, reject);
   });
   return authors;
+}
+
+/**
+ * The commitment a sealed order is committed with, computed as a client would, without the
+ * node: blake2-256 of the SCALE encoding of the tuple
+ * `([u8; 4], AccountId32, u32, u8, u64, u64, [u8; 32])` =
+ * `(b"emc1", who, period, side, energyWh, pricePerKwh, salt)`, the side a byte (bid 0,
+ * offer 1). Fixed-size arrays encode as their bytes, integers little-endian.
+ */
+function orderCommitment(who, period, side, energyWh, pricePerKwh, salt) {
+  return blake2AsU8a(u8aConcat(
+    stringToU8a('emc1'),
+    decodeAddress(who),
+    bnToU8a(period, { bitLength: 32 }),
+    new Uint8Array([side === 'Bid' ? 0 : 1]),
+    bnToU8a(energyWh, { bitLength: 64 }),
+    bnToU8a(pricePerKwh, { bitLength: 64 }),
+    salt,
+  ), 256);
+}
+
+/** A block: its hash, number, parent, timestamp (Unix ms) and event records. */
+async function blockInfo(hash) {
+  const [header, at] = await Promise.all([api.rpc.chain.getHeader(hash), api.at(hash)]);
+  const [now, events] = await Promise.all([at.query.timestamp.now(), at.query.system.events()]);
+  return {
+    hash: header.hash.toHex(),
+    number: header.number.toNumber(),
+    parentHash: header.parentHash.toHex(),
+    now: now.toNumber(),
+    events,
+  };
+}
+
+/**
+ * The first best block, from the current one on, for which `predicate(blockInfo)` holds:
+ * follows new heads rather than polling.
+ */
+function bestBlockWhere(what, predicate, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    let unsub;
+    let done = false;
+    let queue = Promise.resolve();
+    const finish = (settle, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsub?.();
+      settle(value);
+    };
+    const timer = setTimeout(
+      () => finish(reject, new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+    api.rpc.chain.subscribeNewHeads((header) => {
+      queue = queue.then(async () => {
+        if (done) return;
+        const block = await blockInfo(header.hash);
+        if (predicate(block)) finish(resolve, block);
+      }).catch((e) => finish(reject, e));
+    }).then((u) => { unsub = u; if (done) u(); }, (e) => finish(reject, e));
+  });
+}
+
+/** The data of `block`'s `doubleAuction.<method>` events for `period`. */
+function marketEvents(block, method, period) {
+  return block.events
+    .filter(({ event }) => event.section === 'doubleAuction' && event.method === method)
+    .map(({ event }) => event.data)
+    .filter((data) => data.period.toNumber() === period);
 }
 
 test('a proposal from a non-member is refused', async () => {
@@ -307,7 +377,8 @@ test("a motion gives a zone pair a line of its own; the next clearing's trade ov
   assert.deepEqual([bookCleared[3], bookCleared[4], bookCleared[5]], [1, sold, lost]);
 
   // Another motion removes the line: the pair keeps its 600 m with the trading rules' line,
-  // as the 1–3 pair keeps its 1.5 km. No later test trades; try_state checks the grid.
+  // as the 1–3 pair keeps its 1.5 km (the sealed book's trade below goes over it); try_state
+  // checks the grid.
   const removed = await carry(api.tx.zoneMarket.clearLine(2, 3));
   const lineCleared = removed.events.find(({ event }) => api.events.zoneMarket.LineCleared.is(event))?.event.data;
   assert.ok(lineCleared, 'LineCleared emitted');
@@ -315,6 +386,199 @@ test("a motion gives a zone pair a line of its own; the next clearing's trade ov
   assert.ok((await api.query.zoneMarket.lines([2, 3])).isNone);
   assert.equal((await api.query.zoneMarket.distances())[2][3].toNumber(), lengthM, 'the distance stays');
   console.log(`# timing: line motions and the trade over the line in ${((Date.now() - since) / 1000).toFixed(1)} s`);
+});
+
+test('a motion seals a delivery period: orders are committed, revealed in the window and cleared once at the gate', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [dave, eve, ferdie] = ['//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
+  const since = Date.now();
+  const deposit = api.consts.doubleAuction.orderDeposit.toBigInt();
+  const blockSeconds = 2 * api.consts.timestamp.minimumPeriod.toNumber() / 1000;
+  const periodSeconds = (await api.query.prosumer.periodLength()).toNumber();
+  // sealed.rs: period p's gate closes one period before it begins, at (p − 1)·T Unix
+  // seconds; reveals are taken in the half period before the gate, commitments before that.
+  const gateOf = (p) => (p - 1) * periodSeconds;
+  const revealOf = (p) => gateOf(p) - Math.floor(periodSeconds / 2);
+  const chainNow = async () => (await api.query.timestamp.now()).toNumber() / 1000;
+  const perKwh = (fraction) => BigInt(Math.round(fraction * 1000)) * UNIT / 1000n;
+  assert.deepEqual((await api.query.doubleAuction.marketMechanism()).toJSON(), { uniformPrice: { kPpm: 500000 } });
+
+  // The earlier tests' resting orders (Dave's bid, what is left of Ferdie's offer) expire
+  // when their period begins, usually before this test starts: wait for it, so that the
+  // holds and Dave's balance below move by this test alone.
+  await waitFor('the earlier orders to expire', async () =>
+    (await Promise.all([dave, eve, ferdie].map((a) => api.query.doubleAuction.openOrdersOf(a.address))))
+      .every((own) => own.length === 0), 2 * periodSeconds * 1000, 1000);
+
+  // The first period whose commitments close at least `lead` seconds from now: the motion
+  // takes 30–40 s (`carry` waits for the close to be finalized), the commits a block or two.
+  // Skipped: a period with a book (it could not change mode) or with a trade of Eve's or
+  // Ferdie's (the previous test's, which counts against their capacity).
+  const lead = 70;
+  let period = Math.ceil((await chainNow() + lead + Math.floor(periodSeconds / 2)) / periodSeconds) + 1;
+  const taken = async (p) => (await api.query.doubleAuction.books(p)).isSome ||
+    (await Promise.all([eve, ferdie].map((a) => api.query.energium.openLedger(p, a.address)))).some((e) => e.isSome);
+  while (await taken(period)) period += 1;
+  const [reveal, gate] = [revealOf(period), gateOf(period)];
+
+  // Eve bids, Ferdie offers, Dave commits to an offer he never reveals. Each commitment from
+  // the runtime API equals the one computed in JS (the client's recipe, orderCommitment).
+  const energyWh = 150n; // within Eve's 10 kW for a minute (167 Wh)
+  const orders = [
+    { who: eve, side: 'Bid', energyWh, pricePerKwh: perKwh(0.30) },
+    { who: ferdie, side: 'Offer', energyWh, pricePerKwh: perKwh(0.10) },
+    { who: dave, side: 'Offer', energyWh: 80n, pricePerKwh: perKwh(0.05) },
+  ].map((o) => ({ ...o, salt: randomAsU8a(32) }));
+  for (const o of orders) {
+    o.commitment = u8aToHex(orderCommitment(o.who.address, period, o.side, o.energyWh, o.pricePerKwh, o.salt));
+    const fromRuntime = await api.call.doubleAuctionApi.orderCommitment(
+      o.who.address, period, o.side, o.energyWh, o.pricePerKwh, u8aToHex(o.salt));
+    assert.equal(fromRuntime.toHex(), o.commitment, `${o.side} commitment: runtime API = blake2-256 of the SCALE tuple`);
+  }
+  const [eveOrder, ferdieOrder, daveOrder] = orders;
+
+  const motionSince = Date.now();
+  const closed = await carry(api.tx.doubleAuction.setPeriodMode(period, 'Sealed'));
+  const motionS = (Date.now() - motionSince) / 1000;
+  const modeSet = closed.events.find(({ event }) => api.events.doubleAuction.BookModeSet.is(event))?.event.data;
+  assert.ok(modeSet, 'BookModeSet emitted');
+  assert.equal(modeSet.period.unwrap().toNumber(), period);
+  assert.equal(modeSet.mode.toString(), 'Sealed');
+  assert.equal((await api.query.doubleAuction.periodModes(period)).unwrap().toString(), 'Sealed');
+  const leftToCommit = reveal - await chainNow();
+  // The commits go into the next block, which must come before the reveal window.
+  assert.ok(leftToCommit > blockSeconds,
+    `the motion took ${motionS.toFixed(1)} s: ${leftToCommit.toFixed(1)} s left to commit for period ${period}`);
+
+  // The three commitments, batched. Each holds the order deposit.
+  const daveBefore = (await api.query.system.account(dave.address)).data;
+  const depositsBefore = await Promise.all(orders.map((o) => marketHold(api, o.who.address, 'OrderDeposit')));
+  const commitSince = Date.now();
+  const committed = await Promise.all(orders.map((o) =>
+    submitAndWait(api, api.tx.doubleAuction.commitOrder(period, o.commitment), o.who)));
+  const commitS = (Date.now() - commitSince) / 1000;
+  for (const [i, { events }] of committed.entries()) {
+    const data = events.find(({ event }) => api.events.doubleAuction.OrderCommitted.is(event))?.event.data;
+    assert.ok(data, `OrderCommitted for ${orders[i].side} ${i}`);
+    assert.deepEqual(
+      [data.period.toNumber(), data.owner.toString(), data.commitment.toHex(), data.deposit.toBigInt()],
+      [period, orders[i].who.address, orders[i].commitment, deposit],
+    );
+    assert.equal(await marketHold(api, orders[i].who.address, 'OrderDeposit'), depositsBefore[i] + deposit);
+  }
+  const book = (await api.query.doubleAuction.books(period)).unwrap();
+  assert.deepEqual([book.mode.toString(), book.commits.toNumber(), book.bids.toNumber(), book.offers.toNumber()],
+    ['Sealed', 3, 0, 0]);
+  // The commit moved the deposit from Dave's free balance to a hold, besides the fee.
+  const daveFee = committed[2].events
+    .find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event)).event.data.actualFee.toBigInt();
+  const daveCommitted = (await (await api.at(committed[2].blockHash)).query.system.account(dave.address)).data;
+  assert.equal(daveCommitted.free.toBigInt(), daveBefore.free.toBigInt() - daveFee - deposit);
+  const firstCommitBlock = Math.min(...await Promise.all(committed.map(async ({ blockHash }) =>
+    (await api.rpc.chain.getHeader(blockHash)).number.toNumber())));
+
+  // While the commitments are sealed: an open order for the period is refused, and a member
+  // alone cannot choose a mode. Meanwhile, wait for a block inside the reveal window.
+  const waitSince = Date.now();
+  const [, , opened] = await Promise.all([
+    assert.rejects(
+      submitAndWait(api, api.tx.doubleAuction.placeOrder('Bid', period, energyWh, perKwh(0.30)), eve),
+      /doubleAuction\.SealedBook/,
+    ),
+    assert.rejects(
+      submitAndWait(api, api.tx.doubleAuction.setPeriodMode(period + 1, 'Sealed'), members[0]),
+      /BadOrigin/,
+    ),
+    bestBlockWhere('a block in the reveal window', (b) => b.now >= reveal * 1000,
+      (reveal - await chainNow() + 60) * 1000),
+  ]);
+  const waitedS = (Date.now() - waitSince) / 1000;
+  assert.ok(opened.now < gate * 1000, 'the reveal window was not missed');
+
+  // Eve and Ferdie reveal; Dave does not.
+  const revealed = await Promise.all([eveOrder, ferdieOrder].map((o) => submitAndWait(api,
+    api.tx.doubleAuction.revealOrder(period, o.side, o.energyWh, o.pricePerKwh, u8aToHex(o.salt)), o.who)));
+  const placedIds = [];
+  for (const [i, { blockHash, events }] of revealed.entries()) {
+    const o = orders[i];
+    const now = (await (await api.at(blockHash)).query.timestamp.now()).toNumber();
+    assert.ok(now >= reveal * 1000 && now < gate * 1000, `${o.side} revealed in the window (${now})`);
+    const shown = events.find(({ event }) => api.events.doubleAuction.OrderRevealed.is(event))?.event.data;
+    assert.ok(shown, `OrderRevealed for the ${o.side}`);
+    assert.deepEqual([shown.period.toNumber(), shown.owner.toString(), shown.commitment.toHex()],
+      [period, o.who.address, o.commitment]);
+    const placed = events.find(({ event }) => api.events.doubleAuction.OrderPlaced.is(event))?.event.data;
+    assert.ok(placed, `OrderPlaced for the ${o.side}`);
+    assert.deepEqual(
+      [placed.owner.toString(), placed.side.toString(), placed.period.toNumber(),
+        placed.energyWh.toBigInt(), placed.pricePerKwh.toBigInt(), placed.deposit.toBigInt()],
+      [o.who.address, o.side, period, o.energyWh, o.pricePerKwh, deposit],
+    );
+    placedIds.push(placed.order.toNumber());
+  }
+  const revealedBook = (await api.query.doubleAuction.books(period)).unwrap();
+  assert.deepEqual([revealedBook.bids.toNumber(), revealedBook.offers.toNumber(), revealedBook.commits.toNumber()],
+    [1, 1, 1], "the revealed orders rest in the book beside Dave's commitment");
+
+  // The gate: the book is cleared once, in on_initialize.
+  const clearedBlock = await bestBlockWhere('the book to be cleared at its gate',
+    (b) => marketEvents(b, 'BookCleared', period).length > 0, (gate - await chainNow() + 60) * 1000);
+  const totalS = (Date.now() - since) / 1000;
+
+  // The best chain from the first commitment's block to the clearing's: what happened when.
+  const chain = [];
+  for (let hash = clearedBlock.hash; ;) {
+    const block = await blockInfo(hash);
+    chain.unshift(block);
+    if (block.number <= firstCommitBlock) break;
+    hash = block.parentHash;
+  }
+  const happened = (method) => chain.flatMap((block) =>
+    marketEvents(block, method, period).map((data) => ({ block, data })));
+  const traded = happened('Traded');
+  const forfeited = happened('CommitmentForfeited');
+  const cleared = happened('BookCleared');
+  console.log(`# sealed period ${period}: reveals from ${reveal}, gate ${gate}; ` +
+    `${chain.map((b) => `#${b.number}@${b.now / 1000}`).join(' ')}; trade in #${traded[0]?.block.number}`);
+  assert.equal(traded.length, 1, 'one trade, Eve buying from Ferdie');
+  assert.ok(traded.every(({ block }) => block.now >= gate * 1000), 'no trade before the gate');
+  assert.equal(cleared.length, 1, 'the book is cleared once');
+  assert.equal(cleared[0].block.hash, clearedBlock.hash);
+
+  const trade = traded[0].data;
+  assert.deepEqual(
+    [trade.bid.toNumber(), trade.offer.toNumber(), trade.buyer.toString(), trade.seller.toString(), trade.soldWh.toBigInt()],
+    [placedIds[0], placedIds[1], eve.address, ferdie.address, energyWh],
+  );
+  assert.equal(trade.deliveredWh.toBigInt() + trade.lostWh.toBigInt(), energyWh);
+  // The uniform price with k = ½: halfway between the bid's and the offer's limits.
+  assert.equal(trade.buyerPrice.toBigInt(), perKwh(0.20));
+  assert.equal(trade.sellerPrice.toBigInt(), perKwh(0.20));
+  const summary = cleared[0].data;
+  assert.deepEqual([summary.orders.toNumber(), summary.trades.toNumber(), summary.soldWh.toBigInt()], [2, 1, energyWh]);
+
+  // Dave's commitment was forfeited at the gate: the deposit burned from his hold.
+  assert.equal(forfeited.length, 1, "Dave's commitment alone is forfeited");
+  const forfeit = forfeited[0].data;
+  assert.deepEqual([forfeit.owner.toString(), forfeit.commitment.toHex(), forfeit.burned.toBigInt()],
+    [dave.address, daveOrder.commitment, deposit]);
+  assert.ok(forfeited[0].block.now >= gate * 1000, 'forfeited at the gate');
+  const atCleared = await api.at(clearedBlock.hash);
+  assert.equal(await marketHold(api, dave.address, 'OrderDeposit', atCleared), depositsBefore[2], "Dave's deposit hold is gone");
+  const daveAfter = (await atCleared.query.system.account(dave.address)).data;
+  assert.equal(daveAfter.free.toBigInt(), daveBefore.free.toBigInt() - daveFee - deposit,
+    'Dave is poorer by the deposit (and the fee of his commit)');
+  assert.equal(daveAfter.reserved.toBigInt(), daveBefore.reserved.toBigInt());
+  // The filled orders released what they held; nothing of the book is left.
+  assert.equal(await marketHold(api, eve.address, 'OrderDeposit', atCleared), depositsBefore[0]);
+  assert.equal(await marketHold(api, ferdie.address, 'OrderDeposit', atCleared), depositsBefore[1]);
+  assert.equal(await marketHold(api, eve.address, 'BidEscrow', atCleared), 0n);
+  assert.ok((await atCleared.query.doubleAuction.books(period)).isNone, 'the book is gone');
+  assert.equal((await atCleared.query.doubleAuction.commitments.entries(period)).length, 0);
+
+  console.log(`# timing: sealed_period_motion_to_gate_clearing_s = ${totalS.toFixed(1)} ` +
+    `(motion ${motionS.toFixed(1)} s, commits ${commitS.toFixed(1)} s, waited ${waitedS.toFixed(1)} s ` +
+    'for the reveal window, then half a period to the gate)');
 });
 
 // Runs last: the network's state now holds trades, readings, settlement and motions.

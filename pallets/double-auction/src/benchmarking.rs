@@ -73,12 +73,12 @@ fn place<T: Config>(
 }
 
 /// Write an order into `DELIVERY`'s book as a placement would, holding its escrow and
-/// deposit, without the placement's checks. Owners take `MaxOpenOrdersPerAccount` orders
-/// each, in order. Returns the order's id.
+/// deposit, without the placement's checks, each of its own owner. Returns the order's id.
 fn seed<T: Config>(side: Side, energy: WattHours, price: Price) -> Result<OrderId, BenchmarkError> {
 	let id = NextOrderId::<T>::get();
-	let per_owner = u64::from(T::MaxOpenOrdersPerAccount::get());
-	let owner_index = u32::try_from(id / per_owner).unwrap_or(u32::MAX);
+	// One owner an order: settling or closing each then touches its own account, holds and
+	// list, the worst case.
+	let owner_index = u32::try_from(id).unwrap_or(u32::MAX);
 	let owner: T::AccountId = account("seeded", owner_index, 0);
 	if T::Currency::balance(&owner).is_zero() {
 		funded::<T>("seeded", owner_index);
@@ -122,6 +122,35 @@ fn seed<T: Config>(side: Side, energy: WattHours, price: Price) -> Result<OrderI
 		.map_err(|_| BenchmarkError::Stop("the book is pending"))?;
 	NextOrderId::<T>::put(id.saturating_add(1));
 	Ok(id)
+}
+
+/// Write a commitment to `DELIVERY`'s sealed book as `commitOrder` would, its deposit held,
+/// each of its own owner (forfeiting each then touches its own account, holds and list).
+fn seed_commitment<T: Config>(index: u32) -> Result<(), BenchmarkError> {
+	let owner: T::AccountId = account("committer", index, 0);
+	if T::Currency::balance(&owner).is_zero() {
+		funded::<T>("committer", index);
+	}
+	let deposit = T::OrderDeposit::get();
+	T::Currency::hold(&HoldReason::OrderDeposit.into(), &owner, deposit)
+		.map_err(|_| BenchmarkError::Stop("the committer holds the deposit"))?;
+	let mut commitment = [0u8; 32];
+	commitment[..4].copy_from_slice(&index.to_le_bytes());
+	Commitments::<T>::insert(DELIVERY, (&owner, commitment), deposit);
+	CommitsOf::<T>::try_mutate(&owner, |own| own.try_push((DELIVERY, commitment)))
+		.map_err(|_| BenchmarkError::Stop("a committer's list has room"))?;
+	let mut book = Books::<T>::get(DELIVERY)
+		.unwrap_or_else(|| BookState { mode: BookMode::Sealed, ..Default::default() });
+	book.commits = book.commits.saturating_add(1);
+	Books::<T>::insert(DELIVERY, book);
+	OpenBooks::<T>::mutate(|periods| Pallet::<T>::insert_period(periods, DELIVERY))
+		.map_err(|_| BenchmarkError::Stop("the book is listed"))?;
+	Ok(())
+}
+
+/// Move the clock to `secs` Unix seconds.
+fn set_secs<T: Config>(secs: u64) {
+	T::BenchmarkHelper::set_unix_time_ms(secs.saturating_mul(1_000));
 }
 
 fn operator<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
@@ -341,6 +370,93 @@ mod benchmarks {
 
 		assert!(Orders::<T>::iter().next().is_none());
 		assert!(!Books::<T>::contains_key(DELIVERY));
+		Ok(())
+	}
+
+	/// Committing, with the caller's list one short of full, to a new sealed book.
+	#[benchmark]
+	fn commit_order() -> Result<(), BenchmarkError> {
+		DefaultBookMode::<T>::put(BookMode::Sealed);
+		set_period::<T>(NOW - 1);
+		let caller = trader::<T>(u32::MAX);
+		for i in 0..T::MaxOpenOrdersPerAccount::get().saturating_sub(1) {
+			let mut other = [1u8; 32];
+			other[..4].copy_from_slice(&i.to_le_bytes());
+			Pallet::<T>::do_commit_order(caller.clone(), DELIVERY + 1, other)
+				.map_err(|_| BenchmarkError::Stop("committing failed"))?;
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), DELIVERY, [7u8; 32]);
+
+		assert!(Commitments::<T>::contains_key(DELIVERY, (&caller, [7u8; 32])));
+		assert!(CommitsOf::<T>::get(&caller).is_full());
+		Ok(())
+	}
+
+	/// Revealing into a full side, evicting its least competitive bid, by a caller with a full
+	/// list of open orders less one (in a call book for the next period).
+	#[benchmark]
+	fn reveal_order() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::set_largest_grid();
+		DefaultBookMode::<T>::put(BookMode::Sealed);
+		PeriodModes::<T>::insert(DELIVERY + 1, BookMode::Call);
+		set_period::<T>(NOW - 1);
+		let caller = trader::<T>(u32::MAX);
+		for _ in 0..T::MaxOpenOrdersPerAccount::get().saturating_sub(1) {
+			place::<T>(&caller, Side::Bid, DELIVERY + 1, Pallet::<T>::min_order_wh(), 2)?;
+		}
+		let salt = [9u8; 32];
+		let commitment =
+			Pallet::<T>::order_commitment(&caller, DELIVERY, Side::Bid, 1_000, 300, &salt);
+		Pallet::<T>::do_commit_order(caller.clone(), DELIVERY, commitment)
+			.map_err(|_| BenchmarkError::Stop("committing failed"))?;
+		for _ in 0..T::MaxOrdersPerSide::get() {
+			seed::<T>(Side::Bid, Pallet::<T>::min_order_wh(), 1)?;
+		}
+		let worst = NextOrderId::<T>::get().saturating_sub(1);
+		set_secs::<T>(Pallet::<T>::reveal_opens(DELIVERY));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), DELIVERY, Side::Bid, 1_000, 300, salt);
+
+		assert!(!Orders::<T>::contains_key(worst), "the least competitive bid was evicted");
+		assert!(!Commitments::<T>::contains_key(DELIVERY, (&caller, commitment)));
+		assert!(OpenOrdersOf::<T>::get(&caller).is_full());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_period_mode() -> Result<(), BenchmarkError> {
+		set_period::<T>(NOW);
+		let origin = operator::<T>()?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, Some(DELIVERY), BookMode::Sealed);
+
+		assert_eq!(Pallet::<T>::mode_of(DELIVERY), BookMode::Sealed);
+		Ok(())
+	}
+
+	/// Forfeiting `k` unrevealed commitments at the gate of a book that has nothing else,
+	/// each burning a deposit; the last takes the book.
+	#[benchmark]
+	fn forfeit_commitments(k: Linear<1, 1_000>) -> Result<(), BenchmarkError> {
+		for index in 0..k {
+			seed_commitment::<T>(index)?;
+		}
+		set_period::<T>(NOW);
+		let issuance = T::Currency::total_issuance();
+		let mut used = Weight::zero();
+
+		#[block]
+		{
+			Pallet::<T>::finalize_within(Weight::MAX, &mut used);
+		}
+
+		assert!(Commitments::<T>::iter().next().is_none());
+		assert!(!Books::<T>::contains_key(DELIVERY));
+		assert!(T::Currency::total_issuance() < issuance, "the deposits were burned");
 		Ok(())
 	}
 

@@ -74,6 +74,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Prosumer::PeriodLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::Books` (r:1 w:1)
+	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
 	/// Storage: `ZoneMarket::Rules` (r:1 w:0)
 	/// Proof: `ZoneMarket::Rules` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	/// Storage: `ZoneMarket::Distances` (r:1 w:0)
@@ -86,8 +88,6 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::NextOrderId` (r:1 w:1)
 	/// Proof: `DoubleAuction::NextOrderId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `DoubleAuction::Books` (r:1 w:1)
-	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::BookIndex` (r:2 w:2)
 	/// Proof: `DoubleAuction::BookIndex` (`max_values`: None, `max_size`: Some(39), added: 2514, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::OpenBooks` (r:1 w:1)
@@ -96,17 +96,21 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DoubleAuction::PendingClearing` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::PeriodModes` (r:1 w:0)
+	/// Proof: `DoubleAuction::PeriodModes` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::DefaultBookMode` (r:1 w:0)
+	/// Proof: `DoubleAuction::DefaultBookMode` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// The range of component `o` is `[0, 15]`.
 	/// The range of component `e` is `[0, 1]`.
 	fn place_order(o: u32, e: u32, ) -> Weight {
 		// Proof size: measured `0`, estimated `5614` bytes.
-		// Minimum execution time: 177_355_000 picoseconds.
-		Weight::from_parts(72_943_762, 5614)
-			.saturating_add(Weight::from_parts(8_783_401, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(267_519_548, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(12))
+		// Minimum execution time: 170_254_000 picoseconds.
+		Weight::from_parts(74_460_267, 5614)
+			.saturating_add(Weight::from_parts(7_011_321, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(313_449_039, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(14))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(o.into())))
-			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(9))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6018).saturating_mul(e.into()))
@@ -121,7 +125,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DoubleAuction::OpenOrdersOf` (r:1 w:1)
 	/// Proof: `DoubleAuction::OpenOrdersOf` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::Books` (r:1 w:1)
-	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::OpenBooks` (r:1 w:1)
 	/// Proof: `DoubleAuction::OpenBooks` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::PendingClearing` (r:1 w:1)
@@ -129,9 +133,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DoubleAuction::BookIndex` (r:0 w:1)
 	/// Proof: `DoubleAuction::BookIndex` (`max_values`: None, `max_size`: Some(39), added: 2514, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
-		// Proof size: measured `1175`, estimated `3642` bytes.
-		// Minimum execution time: 88_852_000 picoseconds.
-		Weight::from_parts(93_479_000, 3642)
+		// Proof size: measured `1183`, estimated `3642` bytes.
+		// Minimum execution time: 87_720_000 picoseconds.
+		Weight::from_parts(92_679_000, 3642)
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -145,8 +149,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DoubleAuction::MarketMechanism` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	fn set_mechanism() -> Weight {
 		// Proof size: measured `132`, estimated `1903` bytes.
-		// Minimum execution time: 11_367_000 picoseconds.
-		Weight::from_parts(19_129_000, 1903)
+		// Minimum execution time: 11_166_000 picoseconds.
+		Weight::from_parts(20_581_000, 1903)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -169,9 +173,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 10000]`.
 	fn determine_uniform(n: u32, ) -> Weight {
 		// Proof size: measured `24862`, estimated `1248957` bytes.
-		// Minimum execution time: 1_592_626_000 picoseconds.
-		Weight::from_parts(1_736_079_267, 1248957)
-			.saturating_add(Weight::from_parts(2_947_307, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_734_397_000 picoseconds.
+		Weight::from_parts(1_199_491_944, 1248957)
+			.saturating_add(Weight::from_parts(3_258_089, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(503))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -196,9 +200,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 10000]`.
 	fn determine_mcafee(n: u32, ) -> Weight {
 		// Proof size: measured `24862`, estimated `1248957` bytes.
-		// Minimum execution time: 1_605_845_000 picoseconds.
-		Weight::from_parts(1_573_907_033, 1248957)
-			.saturating_add(Weight::from_parts(2_844_088, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_694_036_000 picoseconds.
+		Weight::from_parts(1_344_946_224, 1248957)
+			.saturating_add(Weight::from_parts(3_102_560, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(503))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -223,9 +227,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 10000]`.
 	fn determine_zone(n: u32, ) -> Weight {
 		// Proof size: measured `24862`, estimated `1248957` bytes.
-		// Minimum execution time: 1_651_814_000 picoseconds.
-		Weight::from_parts(1_205_235_702, 1248957)
-			.saturating_add(Weight::from_parts(3_009_708, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_581_839_000 picoseconds.
+		Weight::from_parts(901_075_342, 1248957)
+			.saturating_add(Weight::from_parts(3_056_071, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(503))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -237,14 +241,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DoubleAuction::PendingTrades` (`max_values`: None, `max_size`: Some(22542), added: 25017, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::Orders` (r:1024 w:1024)
 	/// Proof: `DoubleAuction::Orders` (`max_values`: None, `max_size`: Some(111), added: 2586, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:64 w:64)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:64 w:64)
+	/// Storage: `Balances::Holds` (r:1024 w:1024)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
-	/// Storage: `DoubleAuction::OpenOrdersOf` (r:64 w:64)
+	/// Storage: `System::Account` (r:1024 w:1024)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::OpenOrdersOf` (r:1024 w:1024)
 	/// Proof: `DoubleAuction::OpenOrdersOf` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::Books` (r:1 w:1)
-	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::OpenBooks` (r:1 w:1)
 	/// Proof: `DoubleAuction::OpenBooks` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::PendingClearing` (r:1 w:1)
@@ -253,156 +257,249 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DoubleAuction::BookIndex` (`max_values`: None, `max_size`: Some(39), added: 2514, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 512]`.
 	fn settle_trades(k: u32, ) -> Weight {
-		// Proof size: measured `760`, estimated `21434` bytes.
-		// Minimum execution time: 182_563_000 picoseconds.
-		Weight::from_parts(184_335_000, 21434)
-			.saturating_add(Weight::from_parts(170_538_922, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(8))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(k.into())))
-			.saturating_add(T::DbWeight::get().writes(8))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(k.into())))
-			.saturating_add(Weight::from_parts(0, 5172).saturating_mul(k.into()))
+		// Proof size: measured `452`, estimated `21434` bytes.
+		// Minimum execution time: 188_821_000 picoseconds.
+		Weight::from_parts(189_372_000, 21434)
+			.saturating_add(Weight::from_parts(190_558_287, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 5304).saturating_mul(k.into()))
 	}
 	/// Storage: `DoubleAuction::Books` (r:1 w:1)
-	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::BookIndex` (r:1001 w:1000)
 	/// Proof: `DoubleAuction::BookIndex` (`max_values`: None, `max_size`: Some(39), added: 2514, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::Orders` (r:1000 w:1000)
 	/// Proof: `DoubleAuction::Orders` (`max_values`: None, `max_size`: Some(111), added: 2586, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:63 w:63)
+	/// Storage: `System::Account` (r:1000 w:1000)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:63 w:63)
+	/// Storage: `Balances::Holds` (r:1000 w:1000)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
-	/// Storage: `DoubleAuction::OpenOrdersOf` (r:63 w:63)
+	/// Storage: `DoubleAuction::OpenOrdersOf` (r:1000 w:1000)
 	/// Proof: `DoubleAuction::OpenOrdersOf` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::OpenBooks` (r:1 w:1)
 	/// Proof: `DoubleAuction::OpenBooks` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
 	/// Storage: `DoubleAuction::PendingClearing` (r:1 w:1)
 	/// Proof: `DoubleAuction::PendingClearing` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::PeriodModes` (r:0 w:1)
+	/// Proof: `DoubleAuction::PeriodModes` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 1000]`.
 	fn expire_orders(k: u32, ) -> Weight {
-		// Proof size: measured `821`, estimated `3505` bytes.
-		// Minimum execution time: 85_798_000 picoseconds.
-		Weight::from_parts(87_461_000, 3505)
-			.saturating_add(Weight::from_parts(69_333_179, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(k.into())))
+		// Proof size: measured `686`, estimated `3511` bytes.
+		// Minimum execution time: 84_435_000 picoseconds.
+		Weight::from_parts(86_269_000, 3511)
+			.saturating_add(Weight::from_parts(82_820_091, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(k.into())))
-			.saturating_add(Weight::from_parts(0, 2586).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 2652).saturating_mul(k.into()))
 	}
+	/// Storage: `Prosumer::Participants` (r:1 w:0)
+	/// Proof: `Prosumer::Participants` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Prosumer::PeriodLength` (r:1 w:0)
+	/// Proof: `Prosumer::PeriodLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::Books` (r:1 w:1)
+	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::PeriodModes` (r:1 w:0)
+	/// Proof: `DoubleAuction::PeriodModes` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::DefaultBookMode` (r:1 w:0)
+	/// Proof: `DoubleAuction::DefaultBookMode` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::Commitments` (r:1 w:1)
+	/// Proof: `DoubleAuction::Commitments` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::CommitsOf` (r:1 w:1)
+	/// Proof: `DoubleAuction::CommitsOf` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::OpenBooks` (r:1 w:1)
+	/// Proof: `DoubleAuction::OpenBooks` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn commit_order() -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(10))
-			.saturating_add(T::DbWeight::get().writes(7))
+		// Proof size: measured `1681`, estimated `4090` bytes.
+		// Minimum execution time: 78_598_000 picoseconds.
+		Weight::from_parts(82_763_000, 4090)
+			.saturating_add(T::DbWeight::get().reads(11))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
+	/// Storage: `DoubleAuction::Books` (r:1 w:1)
+	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Prosumer::PeriodLength` (r:1 w:0)
+	/// Proof: `Prosumer::PeriodLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::Commitments` (r:1 w:1)
+	/// Proof: `DoubleAuction::Commitments` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::CommitsOf` (r:1 w:1)
+	/// Proof: `DoubleAuction::CommitsOf` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
+	/// Storage: `Prosumer::Participants` (r:1 w:0)
+	/// Proof: `Prosumer::Participants` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `ZoneMarket::Rules` (r:1 w:0)
+	/// Proof: `ZoneMarket::Rules` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
+	/// Storage: `ZoneMarket::Distances` (r:1 w:0)
+	/// Proof: `ZoneMarket::Distances` (`max_values`: Some(1), `max_size`: Some(4129), added: 4624, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::OpenOrdersOf` (r:2 w:2)
+	/// Proof: `DoubleAuction::OpenOrdersOf` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::Orders` (r:16 w:2)
+	/// Proof: `DoubleAuction::Orders` (`max_values`: None, `max_size`: Some(111), added: 2586, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::NextOrderId` (r:1 w:1)
+	/// Proof: `DoubleAuction::NextOrderId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::BookIndex` (r:2 w:2)
+	/// Proof: `DoubleAuction::BookIndex` (`max_values`: None, `max_size`: Some(39), added: 2514, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::OpenBooks` (r:1 w:1)
+	/// Proof: `DoubleAuction::OpenBooks` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::PendingClearing` (r:1 w:0)
+	/// Proof: `DoubleAuction::PendingClearing` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
 	fn reveal_order() -> Weight {
-		Weight::from_parts(700_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(40))
-			.saturating_add(T::DbWeight::get().writes(20))
+		// Proof size: measured `24553`, estimated `42366` bytes.
+		// Minimum execution time: 538_193_000 picoseconds.
+		Weight::from_parts(575_288_000, 42366)
+			.saturating_add(T::DbWeight::get().reads(35))
+			.saturating_add(T::DbWeight::get().writes(15))
 	}
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Prosumer::PeriodLength` (r:1 w:0)
+	/// Proof: `Prosumer::PeriodLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::Books` (r:1 w:0)
+	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::PeriodModes` (r:0 w:1)
+	/// Proof: `DoubleAuction::PeriodModes` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	fn set_period_mode() -> Weight {
-		Weight::from_parts(20_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(2))
+		// Proof size: measured `155`, estimated `3511` bytes.
+		// Minimum execution time: 10_846_000 picoseconds.
+		Weight::from_parts(11_958_000, 3511)
+			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Prosumer::PeriodLength` (r:1 w:0)
+	/// Proof: `Prosumer::PeriodLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::OpenBooks` (r:1 w:1)
+	/// Proof: `DoubleAuction::OpenBooks` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::Books` (r:1 w:1)
+	/// Proof: `DoubleAuction::Books` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::Commitments` (r:1001 w:1000)
+	/// Proof: `DoubleAuction::Commitments` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1000 w:1000)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1000 w:1000)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::CommitsOf` (r:1000 w:1000)
+	/// Proof: `DoubleAuction::CommitsOf` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
+	/// Storage: `DoubleAuction::PendingClearing` (r:1 w:1)
+	/// Proof: `DoubleAuction::PendingClearing` (`max_values`: Some(1), `max_size`: Some(418), added: 913, mode: `MaxEncodedLen`)
+	/// The range of component `k` is `[1, 1000]`.
 	fn forfeit_commitments(k: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 0)
-			.saturating_add(Weight::from_parts(80_000_000, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(k.into())))
+		// Proof size: measured `323`, estimated `3573` bytes.
+		// Minimum execution time: 52_258_000 picoseconds.
+		Weight::from_parts(53_139_000, 3573)
+			.saturating_add(Weight::from_parts(44_378_441, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 3100).saturating_mul(k.into()))
 	}
 }
 
 /// The same measurements with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn place_order(o: u32, e: u32, ) -> Weight {
-		Weight::from_parts(72_943_762, 5614)
-			.saturating_add(Weight::from_parts(8_783_401, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(267_519_548, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(12))
+		Weight::from_parts(74_460_267, 5614)
+			.saturating_add(Weight::from_parts(7_011_321, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(313_449_039, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(14))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(o.into())))
-			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(9))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6018).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(0, 2586).saturating_mul(o.into()))
 	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(93_479_000, 3642)
+		Weight::from_parts(92_679_000, 3642)
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn set_mechanism() -> Weight {
-		Weight::from_parts(19_129_000, 1903)
+		Weight::from_parts(20_581_000, 1903)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn determine_uniform(n: u32, ) -> Weight {
-		Weight::from_parts(1_736_079_267, 1248957)
-			.saturating_add(Weight::from_parts(2_947_307, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_199_491_944, 1248957)
+			.saturating_add(Weight::from_parts(3_258_089, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(503))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))
 			.saturating_add(Weight::from_parts(0, 2514).saturating_mul(n.into()))
 	}
 	fn determine_mcafee(n: u32, ) -> Weight {
-		Weight::from_parts(1_573_907_033, 1248957)
-			.saturating_add(Weight::from_parts(2_844_088, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_344_946_224, 1248957)
+			.saturating_add(Weight::from_parts(3_102_560, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(503))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))
 			.saturating_add(Weight::from_parts(0, 2514).saturating_mul(n.into()))
 	}
 	fn determine_zone(n: u32, ) -> Weight {
-		Weight::from_parts(1_205_235_702, 1248957)
-			.saturating_add(Weight::from_parts(3_009_708, 0).saturating_mul(n.into()))
+		Weight::from_parts(901_075_342, 1248957)
+			.saturating_add(Weight::from_parts(3_056_071, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(503))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))
 			.saturating_add(Weight::from_parts(0, 2514).saturating_mul(n.into()))
 	}
 	fn settle_trades(k: u32, ) -> Weight {
-		Weight::from_parts(184_335_000, 21434)
-			.saturating_add(Weight::from_parts(170_538_922, 0).saturating_mul(k.into()))
-			.saturating_add(ParityDbWeight::get().reads(8))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(k.into())))
-			.saturating_add(ParityDbWeight::get().writes(8))
-			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(k.into())))
-			.saturating_add(Weight::from_parts(0, 5172).saturating_mul(k.into()))
+		Weight::from_parts(189_372_000, 21434)
+			.saturating_add(Weight::from_parts(190_558_287, 0).saturating_mul(k.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
+			.saturating_add(ParityDbWeight::get().reads((8_u64).saturating_mul(k.into())))
+			.saturating_add(ParityDbWeight::get().writes(5))
+			.saturating_add(ParityDbWeight::get().writes((10_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 5304).saturating_mul(k.into()))
 	}
 	fn expire_orders(k: u32, ) -> Weight {
-		Weight::from_parts(87_461_000, 3505)
-			.saturating_add(Weight::from_parts(69_333_179, 0).saturating_mul(k.into()))
-			.saturating_add(ParityDbWeight::get().reads(5))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(k.into())))
+		Weight::from_parts(86_269_000, 3511)
+			.saturating_add(Weight::from_parts(82_820_091, 0).saturating_mul(k.into()))
+			.saturating_add(ParityDbWeight::get().reads(4))
+			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(k.into())))
 			.saturating_add(ParityDbWeight::get().writes(4))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(k.into())))
-			.saturating_add(Weight::from_parts(0, 2586).saturating_mul(k.into()))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 2652).saturating_mul(k.into()))
 	}
 	fn commit_order() -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(10))
-			.saturating_add(ParityDbWeight::get().writes(7))
+		Weight::from_parts(82_763_000, 4090)
+			.saturating_add(ParityDbWeight::get().reads(11))
+			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn reveal_order() -> Weight {
-		Weight::from_parts(700_000_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(40))
-			.saturating_add(ParityDbWeight::get().writes(20))
+		Weight::from_parts(575_288_000, 42366)
+			.saturating_add(ParityDbWeight::get().reads(35))
+			.saturating_add(ParityDbWeight::get().writes(15))
 	}
 	fn set_period_mode() -> Weight {
-		Weight::from_parts(20_000_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(2))
+		Weight::from_parts(11_958_000, 3511)
+			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn forfeit_commitments(k: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 0)
-			.saturating_add(Weight::from_parts(80_000_000, 0).saturating_mul(k.into()))
-			.saturating_add(ParityDbWeight::get().reads(5))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(k.into())))
+		Weight::from_parts(53_139_000, 3573)
+			.saturating_add(Weight::from_parts(44_378_441, 0).saturating_mul(k.into()))
+			.saturating_add(ParityDbWeight::get().reads(6))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(k.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 3100).saturating_mul(k.into()))
 	}
 }
