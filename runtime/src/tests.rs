@@ -327,6 +327,78 @@ mod market {
 		assert!(worst.ref_time() > 0, "the weights are benchmarked, not zero");
 	}
 
+	/// The market's capacity from the benchmarked weights: orders placed per block, and
+	/// blocks to clear a full book. Prints the table of docs/benchmarks.md ("Market at
+	/// scale") and checks the issue's targets: at least 1 000 placements a block, and a
+	/// determination of the largest book within the clearing budget.
+	#[test]
+	fn the_market_places_a_thousand_orders_a_block_and_clears_a_full_book_in_bounded_blocks() {
+		use polkadot_sdk::{
+			frame_support::{
+				dispatch::{DispatchClass, GetDispatchInfo},
+				traits::Get,
+			},
+			sp_runtime::traits::TransactionExtension,
+		};
+		type DA = DoubleAuction;
+		let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+		let normal = weights.get(DispatchClass::Normal);
+		let max_normal = normal.max_total.expect("normal extrinsics are limited");
+		let call = crate::RuntimeCall::DoubleAuction(pallet_double_auction::Call::place_order {
+			side: Side::Bid,
+			period: 0,
+			energy_wh: 1_000,
+			price_per_kwh: 1,
+		});
+		// What every signed transaction costs besides its call: the base, and the
+		// transaction extensions' own benchmarked weight.
+		let overhead = normal.base_extrinsic.saturating_add(crate::tx_extension(0).weight(&call));
+		let per_block = |call_weight: polkadot_sdk::frame_support::weights::Weight| {
+			max_normal.ref_time() / overhead.saturating_add(call_weight).ref_time()
+		};
+		// A household's order into an open book (the usual case), and the worst: a full list
+		// of the caller's orders read for the capacity check and an eviction.
+		let typical = per_block(DA::place_order_weight(0, false));
+		let worst_charge = call.get_dispatch_info().call_weight;
+		let worst = per_block(DA::place_order_weight(
+			<Runtime as pallet_double_auction::Config>::MaxOpenOrdersPerAccount::get(),
+			true,
+		));
+		println!("placements per block: {typical} typical, {worst} at the worst charge");
+		assert_eq!(worst_charge, DA::place_order_weight(16, true));
+		assert!(typical >= 1_000, "{typical} placements a block");
+
+		// Blocks to clear a book of n orders: the determination and as many trades as fit in
+		// the first block's budget, then the budget's worth of trades a block.
+		let budget = <Runtime as pallet_double_auction::Config>::ClearingBudget::get();
+		let reads = <Runtime as frame_system::Config>::DbWeight::get().reads(7);
+		let per_block_trades =
+			(budget.saturating_sub(<Runtime as frame_system::Config>::DbWeight::get().reads(4)))
+				.ref_time() / DA::settle_weight(1).ref_time();
+		println!("trades settled per block: {per_block_trades}");
+		for n in [1_000u32, 3_000, 10_000] {
+			for (name, mechanism, trades) in [
+				("uniform", Mechanism::UniformPrice { k_ppm: 500_000 }, n - 1),
+				("mcafee", Mechanism::McAfee, n - 1),
+				// Each step of the zone market exhausts an order or a zone pair's line.
+				("zone", Mechanism::ZoneMarket, n + 32 * 31 / 2),
+			] {
+				let determine = DA::determination_weight(mechanism, n).saturating_add(reads);
+				assert!(determine.all_lte(budget), "{name} {n}: {determine} within {budget}");
+				let first =
+					budget.saturating_sub(determine).ref_time() / DA::settle_weight(1).ref_time();
+				let rest = u64::from(trades).saturating_sub(first);
+				let blocks = 1 + rest.div_ceil(per_block_trades);
+				println!(
+					"{name} book of {n}: determination {:.1} ms, {trades} trades, {blocks} blocks",
+					determine.ref_time() as f64 / 1e9
+				);
+			}
+		}
+		let expire = (budget.ref_time()) / DA::expire_weight(1).ref_time();
+		println!("orders closed per block: {expire}");
+	}
+
 	#[test]
 	fn demo_participants_trade_on_the_demo_chain_in_the_next_block() {
 		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
