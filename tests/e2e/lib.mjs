@@ -12,6 +12,12 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const TARGET =
   process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'energy-consortium', 'target');
 export const NODE_BIN = process.env.NODE_BIN || join(TARGET, 'release', 'energy-node');
+/**
+ * The market simulator (tools/simulator), built with the node by `scripts/test.sh` (the
+ * workspace's test build includes its binary); $ENERGY_SIM overrides. Tests that need it
+ * check that it exists.
+ */
+export const ENERGY_SIM = process.env.ENERGY_SIM || join(TARGET, 'release', 'energy-sim');
 
 if (!existsSync(NODE_BIN)) {
   throw new Error(`no node binary at ${NODE_BIN}: run cargo build --release -p energy-node`);
@@ -313,4 +319,168 @@ function localSpecWithPeriods(dir, periodSeconds) {
   const path = join(dir, 'local-spec.json');
   writeFileSync(path, JSON.stringify(spec));
   return path;
+}
+
+/** The name of a dispatch error: `section.Name` for a module error, else its kind. */
+export function errorName(dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name } = dispatchError.registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}`;
+  }
+  return dispatchError.type;
+}
+
+/**
+ * What a block holds for the market tests, from its events (`system.events`), its weight
+ * (`system.blockWeight`: ref time per class, picoseconds) and its timestamp: the double
+ * auction's events (OrderPlaced, Traded, BookCleared, TradeVoided, ClearingFailed), failed
+ * extrinsics by error name, the extrinsic count, and whether a session rotated in it (the
+ * session pallet then reserves the whole block as mandatory weight).
+ */
+export function decodeBlock({ number, hash, records, weight, timestampMs }) {
+  const block = {
+    number,
+    hash,
+    timestampMs,
+    normal: Number(weight.normal.refTime.toBigInt()),
+    operational: Number(weight.operational.refTime.toBigInt()),
+    mandatory: Number(weight.mandatory.refTime.toBigInt()),
+    extrinsics: 0,
+    newSession: false,
+    placed: [],
+    traded: [],
+    cleared: [],
+    voided: [],
+    clearingFailed: [],
+    failed: [],
+  };
+  for (const { event } of records) {
+    const { section, method, data } = event;
+    if (section === 'system' && (method === 'ExtrinsicSuccess' || method === 'ExtrinsicFailed')) {
+      block.extrinsics += 1;
+      if (method === 'ExtrinsicFailed') block.failed.push(errorName(data.dispatchError));
+    } else if (section === 'session' && method === 'NewSession') {
+      block.newSession = true;
+    } else if (section === 'doubleAuction') {
+      switch (method) {
+        case 'OrderPlaced':
+          block.placed.push({
+            order: data.order.toNumber(),
+            owner: data.owner.toString(),
+            side: data.side.type,
+            period: data.period.toNumber(),
+            energyWh: data.energyWh.toNumber(),
+            pricePerKwh: data.pricePerKwh.toBigInt(),
+          });
+          break;
+        case 'Traded':
+          block.traded.push({
+            period: data.period.toNumber(),
+            bid: data.bid.toString(),
+            offer: data.offer.toString(),
+            buyer: data.buyer.toString(),
+            seller: data.seller.toString(),
+            soldWh: data.soldWh.toString(),
+            deliveredWh: data.deliveredWh.toString(),
+            lostWh: data.lostWh.toString(),
+            buyerPrice: data.buyerPrice.toString(),
+            sellerPrice: data.sellerPrice.toString(),
+            paid: data.paid.toString(),
+            received: data.received.toString(),
+          });
+          break;
+        case 'BookCleared':
+          block.cleared.push({
+            period: data.period.toNumber(),
+            mechanism: data.mechanism.toJSON(),
+            orders: data.orders.toNumber(),
+            trades: data.trades.toNumber(),
+            soldWh: data.soldWh.toString(),
+            lostWh: data.lostWh.toString(),
+          });
+          break;
+        case 'TradeVoided':
+          block.voided.push({ period: data.period.toNumber(), bid: data.bid.toString(), offer: data.offer.toString(), reason: data.reason.type });
+          break;
+        case 'ClearingFailed':
+          block.clearingFailed.push({ period: data.period.toNumber(), error: errorName(data.error) });
+          break;
+        default:
+      }
+    }
+  }
+  return block;
+}
+
+/**
+ * Reads every block from the one after the best block at `start()`, in number order, as
+ * `decodeBlock` describes it, as new heads arrive. Blocks are taken by number from the
+ * canonical chain (a single-validator dev chain does not fork; `verify()` checks the
+ * hashes again at the end).
+ */
+export class BlockRecorder {
+  constructor(api) {
+    this.api = api;
+    this.blocks = [];
+    this.queue = Promise.resolve();
+    this.error = undefined;
+  }
+
+  async start() {
+    this.next = (await this.api.rpc.chain.getHeader()).number.toNumber() + 1;
+    this.unsubscribe = await this.api.rpc.chain.subscribeNewHeads((header) => {
+      const number = header.number.toNumber();
+      this.queue = this.queue.then(() => this.catchUp(number)).catch((e) => { this.error ??= e; });
+    });
+  }
+
+  stop() {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  async catchUp(upTo) {
+    while (this.next <= upTo) {
+      this.blocks.push(await this.record(this.next));
+      this.next += 1;
+    }
+  }
+
+  async record(number) {
+    const hash = await this.api.rpc.chain.getBlockHash(number);
+    const [records, weight, now] = await Promise.all([
+      this.api.query.system.events.at(hash),
+      this.api.query.system.blockWeight.at(hash),
+      this.api.query.timestamp.now.at(hash),
+    ]);
+    return decodeBlock({ number, hash: hash.toHex(), records, weight, timestampMs: now.toNumber() });
+  }
+
+  /** Rethrows an error met while recording. */
+  check() {
+    if (this.error) throw this.error;
+  }
+
+  /** The OrderPlaced events for `period`. */
+  placed(period) {
+    return this.blocks.flatMap((b) => b.placed.filter((o) => o.period === period));
+  }
+
+  /** The error names of every failed extrinsic. */
+  failed() {
+    return this.blocks.flatMap((b) => b.failed);
+  }
+
+  /** The block with `period`'s BookCleared, if recorded. */
+  cleared(period) {
+    return this.blocks.find((b) => b.cleared.some((c) => c.period === period));
+  }
+
+  /** Asserts every recorded block is still the canonical one of its height. */
+  async verify() {
+    const hashes = await Promise.all(this.blocks.map((b) => this.api.rpc.chain.getBlockHash(b.number)));
+    this.blocks.forEach((b, i) => {
+      if (hashes[i].toHex() !== b.hash) throw new Error(`block #${b.number} was replaced`);
+    });
+  }
 }

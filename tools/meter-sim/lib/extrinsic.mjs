@@ -1,22 +1,26 @@
-// Signed `prosumer.submitReading` extrinsics, fast. polkadot-js's `tx.sign` takes about
-// 1.1 ms per transaction on this machine (type registry, payload objects); a reading is a
-// fixed 21-byte call, so this module encodes the extrinsic by hand and only the sr25519
-// signature costs anything: about 0.12 ms with @polkadot/wasm-crypto's WebAssembly (the
-// pure-JavaScript sr25519 of @polkadot/util-crypto 14 takes 0.77 ms). A self-check against polkadot-js
-// at start (`makeReadingSigner`) refuses to run if the runtime's transaction format differs
-// from what is encoded here (an unknown transaction extension, another call layout).
+// Signed `prosumer.submitReading` and `doubleAuction.placeOrder` extrinsics, fast.
+// polkadot-js's `tx.sign` takes about 1.1 ms per transaction on this machine (type
+// registry, payload objects); a reading is a fixed 22-byte call and an order a 23-byte one,
+// so this module encodes the extrinsic by hand and only the sr25519 signature costs
+// anything: about 0.12 ms with @polkadot/wasm-crypto's WebAssembly (the pure-JavaScript
+// sr25519 of @polkadot/util-crypto 14 takes 0.77 ms). A self-check against polkadot-js at
+// start (`makeReadingSigner`, `makeOrderSigner`) refuses to run if the runtime's
+// transaction format differs from what is encoded here (an unknown transaction extension,
+// another call layout).
 //
 // Layout (extrinsic format version 4, signed; all integers little-endian, SCALE):
 //   compact(length) ‖ 0x84 ‖ MultiAddress::Id (0x00 ‖ public key) ‖ MultiSignature::Sr25519
 //   (0x01 ‖ 64-byte signature) ‖ extra ‖ call
-//   call  = pallet index ‖ call index ‖ period u32 ‖ importedWh u64 ‖ exportedWh u64
+//   call  = pallet index ‖ call index ‖ the arguments:
+//           reading: period u32 ‖ importedWh u64 ‖ exportedWh u64
+//           order:   side u8 (Bid 0, Offer 1) ‖ period u32 ‖ energyWh u64 ‖ pricePerKwh u64
 //   extra = each transaction extension's explicit data, in the runtime's order: immortal era
 //           (0x00), compact nonce, compact tip (0); the others carry none
 //   signed payload = call ‖ extra ‖ implicit data (spec version u32, transaction version u32,
 //           genesis hash, and the era's birth block: the genesis hash for an immortal era)
-// Readings are immortal (no recent block hash needed, so they can be signed far ahead):
-// the chain refuses them anyway once `MaxReadingDelay` periods old, and the nonce
-// prevents replays.
+// Both are immortal (no recent block hash needed, so they can be signed far ahead): the
+// chain refuses a reading once `MaxReadingDelay` periods old and an order once its period's
+// book has closed, and the nonce prevents replays.
 
 import { compactToU8a, u8aToHex } from '@polkadot/util';
 import { sr25519Verify, blake2AsU8a } from '@polkadot/util-crypto';
@@ -51,10 +55,10 @@ function concat(parts) {
 }
 
 /**
- * The pieces of a reading's extrinsic that depend only on the chain (call index, extension
- * order, versions, genesis), learned from a connected `api`.
+ * The pieces of a signed extrinsic that depend only on the chain (extension order,
+ * versions, genesis), learned from a connected `api`. Add `callIndex` for one call.
  */
-export function readingFormat(api) {
+export function txFormat(api) {
   const extensions = api.registry.signedExtensions;
   const before = [];
   const after = [];
@@ -90,17 +94,29 @@ export function readingFormat(api) {
         break;
       default:
         if (!EMPTY_EXTENSIONS.has(name)) {
-          throw new Error(`transaction extension ${name} is not known to the fast reading encoder`);
+          throw new Error(`transaction extension ${name} is not known to the fast extrinsic encoder`);
         }
     }
   }
   if (!seenNonce) throw new Error('the runtime has no CheckNonce extension');
   return {
-    callIndex: Uint8Array.from(api.tx.prosumer.submitReading.callIndex),
     extraBeforeNonce: concat(before),
     extraAfterNonce: concat(after),
     implicit: concat(implicit),
   };
+}
+
+/**
+ * The pieces of a reading's extrinsic that depend only on the chain (call index, extension
+ * order, versions, genesis), learned from a connected `api`.
+ */
+export function readingFormat(api) {
+  return { ...txFormat(api), callIndex: Uint8Array.from(api.tx.prosumer.submitReading.callIndex) };
+}
+
+/** The same for `doubleAuction.placeOrder`. */
+export function orderFormat(api) {
+  return { ...txFormat(api), callIndex: Uint8Array.from(api.tx.doubleAuction.placeOrder.callIndex) };
 }
 
 /** The encoded call `prosumer.submitReading({ period, counters })`. */
@@ -109,11 +125,10 @@ export function encodeReadingCall(format, { period, counters: { importedWh, expo
 }
 
 /**
- * The signed extrinsic (bytes) of `reading` by the meter `pair` ({publicKey, secretKey})
- * with `nonce`.
+ * The signed extrinsic (bytes) of the encoded `call` by `pair` ({publicKey, secretKey})
+ * with `nonce`, in the chain's `format` (`txFormat`).
  */
-export function signReading(format, pair, reading, nonce) {
-  const call = encodeReadingCall(format, reading);
+export function signCall(format, pair, call, nonce) {
   const extra = concat([format.extraBeforeNonce, compactToU8a(nonce), format.extraAfterNonce]);
   let payload = concat([call, extra, format.implicit]);
   if (payload.length > 256) payload = blake2AsU8a(payload, 256);
@@ -128,23 +143,25 @@ export function signReading(format, pair, reading, nonce) {
   return concat([compactToU8a(body.length), body]);
 }
 
+/**
+ * The signed extrinsic (bytes) of `reading` by the meter `pair` ({publicKey, secretKey})
+ * with `nonce`.
+ */
+export function signReading(format, pair, reading, nonce) {
+  return signCall(format, pair, encodeReadingCall(format, reading), nonce);
+}
+
 /** The same, as 0x-hex for `author_submitExtrinsic`. */
 export function signReadingHex(format, pair, reading, nonce) {
   return u8aToHex(signReading(format, pair, reading, nonce));
 }
 
 /**
- * A signer for readings on the chain `api` is connected to, after checking that the fast
- * encoding equals what polkadot-js produces for the same reading (all bytes but the
- * randomized sr25519 signature, which is verified instead). Throws if they differ.
+ * Checks that `fast` (the hand-signed extrinsic of `call` with `nonce`) equals polkadot-js's
+ * signing of `tx` (the same call) with the same nonce, all bytes but the randomized sr25519
+ * signature, which is verified instead. Throws if they differ.
  */
-export function makeReadingSigner(api, samplePair) {
-  const format = readingFormat(api);
-  const reading = { period: 123456, counters: { importedWh: 4_000_000_001, exportedWh: 7 } };
-  const nonce = 300; // a two-byte compact
-  const fast = signReading(format, samplePair, reading, nonce);
-
-  const tx = api.tx.prosumer.submitReading(reading);
+function selfCheck(api, format, samplePair, { tx, call, nonce, fast, what }) {
   tx.sign(keyringPair(samplePair), {
     blockHash: api.genesisHash,
     genesisHash: api.genesisHash,
@@ -159,17 +176,78 @@ export function makeReadingSigner(api, samplePair) {
   const sigAt = lengthBytes + 1 + 33 + 1;
   const strip = (bytes) => concat([bytes.subarray(0, sigAt), bytes.subarray(sigAt + 64)]);
   if (fast.length !== reference.length || u8aToHex(strip(fast)) !== u8aToHex(strip(reference))) {
-    throw new Error(`the fast reading encoding differs from polkadot-js's:\n fast ${u8aToHex(fast)}\n pjs  ${u8aToHex(reference)}`);
+    throw new Error(`the fast ${what} encoding differs from polkadot-js's:\n fast ${u8aToHex(fast)}\n pjs  ${u8aToHex(reference)}`);
   }
-  const call = encodeReadingCall(format, reading);
   const extra = concat([format.extraBeforeNonce, compactToU8a(nonce), format.extraAfterNonce]);
   const payload = concat([call, extra, format.implicit]);
   if (!sr25519Verify(payload.length > 256 ? blake2AsU8a(payload, 256) : payload, fast.subarray(sigAt, sigAt + 64), samplePair.publicKey)) {
-    throw new Error('the fast reading signature does not verify');
+    throw new Error(`the fast ${what} signature does not verify`);
   }
+}
+
+/**
+ * A signer for readings on the chain `api` is connected to, after checking that the fast
+ * encoding equals what polkadot-js produces for the same reading (all bytes but the
+ * randomized sr25519 signature, which is verified instead). Throws if they differ.
+ */
+export function makeReadingSigner(api, samplePair) {
+  const format = readingFormat(api);
+  const reading = { period: 123456, counters: { importedWh: 4_000_000_001, exportedWh: 7 } };
+  const nonce = 300; // a two-byte compact
+  selfCheck(api, format, samplePair, {
+    tx: api.tx.prosumer.submitReading(reading),
+    call: encodeReadingCall(format, reading),
+    nonce,
+    fast: signReading(format, samplePair, reading, nonce),
+    what: 'reading',
+  });
   return {
     format,
     /** 0x-hex of the signed reading. */
     sign: (pair, reading, nonce) => signReadingHex(format, pair, reading, nonce),
+  };
+}
+
+/** Sides of an order as the runtime's `Side` enum encodes them. */
+const SIDES = Object.freeze({ Bid: 0, Offer: 1 });
+
+/**
+ * The encoded call `doubleAuction.placeOrder(side, period, energyWh, pricePerKwh)`: side
+ * `'Bid'` or `'Offer'`, period u32, energy u64 (Wh), price u64 (smallest unit per kWh).
+ */
+export function encodeOrderCall(format, { side, period, energyWh, pricePerKwh }) {
+  const sideByte = SIDES[side];
+  if (sideByte === undefined) throw new Error(`unknown side ${side}`);
+  return concat([format.callIndex, Uint8Array.of(sideByte), u32le(period), u64le(energyWh), u64le(pricePerKwh)]);
+}
+
+/** The signed `placeOrder` extrinsic (bytes) of `order` by `pair` with `nonce`. */
+export function signOrder(format, pair, order, nonce) {
+  return signCall(format, pair, encodeOrderCall(format, order), nonce);
+}
+
+/**
+ * A signer for `placeOrder` on the chain `api` is connected to, after the same self-check
+ * against polkadot-js as `makeReadingSigner` (an offer with a price above 2^32, a bid).
+ */
+export function makeOrderSigner(api, samplePair) {
+  const format = orderFormat(api);
+  const samples = [
+    { side: 'Offer', period: 1_234_567, energyWh: 4_000_000_001, pricePerKwh: 300_000_000_000, nonce: 300 },
+    { side: 'Bid', period: 7, energyWh: 15, pricePerKwh: 1, nonce: 0 },
+  ];
+  for (const { nonce, ...order } of samples) {
+    selfCheck(api, format, samplePair, {
+      tx: api.tx.doubleAuction.placeOrder(order.side, order.period, order.energyWh, order.pricePerKwh),
+      call: encodeOrderCall(format, order),
+      nonce,
+      fast: signOrder(format, samplePair, order, nonce),
+      what: 'order',
+    });
+  }
+  return {
+    format,
+    /** 0x-hex of the signed order. */
+    sign: (pair, order, nonce) => u8aToHex(signOrder(format, pair, order, nonce)),
   };
 }

@@ -24,6 +24,7 @@ export * from './population.mjs';
 export * from './chainspec.mjs';
 export * from './chain.mjs';
 export * from './extrinsic.mjs';
+export * from './orders.mjs';
 export * from './rpc.mjs';
 export * from './refusal.mjs';
 export * from './watcher.mjs';
