@@ -55,7 +55,15 @@ impl<T: Config> Pallet<T> {
 				return used;
 			}
 			used.saturating_accrue(look);
-			let orders = Books::<T>::get(period).map_or(0, |book| book.orders());
+			let book = Books::<T>::get(period);
+			// Only continuous books are cleared as they change (a mechanism change lists every
+			// open book): a call or sealed book waits for its gate.
+			if book.as_ref().map_or(true, |book| book.mode != BookMode::Continuous) {
+				used.saturating_accrue(T::DbWeight::get().writes(1));
+				PendingClearing::<T>::mutate(|periods| Self::remove_period(periods, period));
+				return used;
+			}
+			let orders = book.map_or(0, |book| book.orders());
 			let mechanism = MarketMechanism::<T>::get();
 			let cost = Self::determination_weight(mechanism, orders);
 			if used.saturating_add(cost).all_lte(budget) {
@@ -237,6 +245,10 @@ impl<T: Config> Pallet<T> {
 		if book.commits > 0 {
 			let left = budget.saturating_sub(*used);
 			let count = Self::fit(left, book.commits, Self::forfeit_weight);
+			if count == 0 {
+				Books::<T>::insert(period, book);
+				return false;
+			}
 			used.saturating_accrue(Self::forfeit_weight(count));
 			let batch: Vec<_> =
 				Commitments::<T>::iter_prefix(period).take(count as usize).collect();

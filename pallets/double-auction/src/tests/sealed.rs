@@ -220,3 +220,39 @@ fn a_suspension_releases_commitments_and_modes_are_the_operators() {
 		assert!(matches!(events().last(), Some(Event::CommitmentReleased { owner: BOB, .. })));
 	});
 }
+
+#[test]
+fn a_mechanism_change_does_not_clear_a_call_book_before_its_gate() {
+	run(|| {
+		assert_ok!(DoubleAuction::set_period_mode(RuntimeOrigin::root(), Some(P), BookMode::Call));
+		assert_ok!(DoubleAuction::place_order(
+			RuntimeOrigin::signed(BOB),
+			Side::Bid,
+			P,
+			1_000,
+			400
+		)
+		.map_err(|e| e.error));
+		assert_ok!(DoubleAuction::place_order(
+			RuntimeOrigin::signed(CHARLIE),
+			Side::Offer,
+			P,
+			1_000,
+			100
+		)
+		.map_err(|e| e.error));
+		// Setting the mechanism lists every open book as changed; the call book is dropped
+		// from the list, not cleared.
+		assert_ok!(DoubleAuction::set_mechanism(
+			RuntimeOrigin::root(),
+			Mechanism::UniformPrice { k_ppm: 0 }
+		));
+		assert_eq!(PendingClearing::<Test>::get().to_vec(), vec![P]);
+		next_block();
+		assert!(trades().is_empty());
+		assert!(PendingClearing::<Test>::get().is_empty());
+		set_period(NOW + 1);
+		next_block();
+		assert_eq!(trades().len(), 1, "cleared at its gate");
+	});
+}
