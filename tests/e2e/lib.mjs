@@ -172,11 +172,7 @@ export function submitAndWait(api, tx, signer, until = 'inBlock') {
     tx.signAndSend(signer, ({ status, events, dispatchError }) => {
       if (dispatchError) {
         unsub();
-        let message = dispatchError.toString();
-        if (dispatchError.isModule) {
-          const meta = api.registry.findMetaError(dispatchError.asModule);
-          message = `${meta.section}.${meta.name}`;
-        }
+        const message = dispatchError.isModule ? errorName(dispatchError) : dispatchError.toString();
         reject(new Error(`dispatch failed: ${message}`));
       } else if (until === 'inBlock' && status.isInBlock) {
         unsub();

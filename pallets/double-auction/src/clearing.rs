@@ -181,8 +181,8 @@ impl<T: Config> Pallet<T> {
 		Settlement::<T>::kill();
 		// Voided trades may leave orders of a continuous book that cross: clear it again.
 		if clearing.settled < clearing.trades
-			&& Books::<T>::contains_key(clearing.period)
-			&& Self::mode_of(clearing.period) == BookMode::Continuous
+			&& Books::<T>::get(clearing.period)
+				.is_some_and(|book| book.mode == BookMode::Continuous)
 		{
 			PendingClearing::<T>::mutate(|periods| {
 				if Self::insert_period(periods, clearing.period).is_err() {
@@ -256,15 +256,7 @@ impl<T: Config> Pallet<T> {
 				if Self::release(HoldReason::OrderDeposit, &who, deposit).is_err() {
 					defensive!("a commitment's deposit is held");
 				}
-				Commitments::<T>::remove(period, (&who, commitment));
-				CommitsOf::<T>::mutate_exists(&who, |own| {
-					if let Some(list) = own {
-						list.retain(|entry| *entry != (period, commitment));
-						if list.is_empty() {
-							*own = None;
-						}
-					}
-				});
+				Self::unlist_commitment(&who, period, commitment);
 				book.commits.saturating_dec();
 				book.released.saturating_accrue(deposit);
 				Self::deposit_event(Event::CommitmentReleased { period, owner: who, commitment });
@@ -310,10 +302,8 @@ impl<T: Config> Pallet<T> {
 		mechanism: Mechanism,
 		grid: Option<&energy_market::zone::Grid>,
 	) -> Result<Vec<Trade>, Error<T>> {
-		let book: Vec<energy_market::Order> = book
-			.into_iter()
-			.filter(|order| grid.map_or(true, |g| usize::from(order.zone) < g.zone_count()))
-			.collect();
+		let book: Vec<energy_market::Order> =
+			book.into_iter().filter(|order| Self::in_grid(order, grid)).collect();
 		let trades = match mechanism {
 			Mechanism::UniformPrice { k_ppm } => {
 				clear_uniform(&book, k_ppm, grid).map(|clearing| clearing.trades)
@@ -330,6 +320,12 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
+	/// Whether an order takes part in a clearing over `grid`: its zone is one of the grid's
+	/// (any zone without a grid).
+	fn in_grid(order: &energy_market::Order, grid: Option<&energy_market::zone::Grid>) -> bool {
+		grid.map_or(true, |g| usize::from(order.zone) < g.zone_count())
+	}
+
 	/// What clearing `period`'s book as it stands would do, with the mechanism and grid in
 	/// force. Writes nothing.
 	pub fn preview_clearing(period: PeriodIndex) -> Result<ClearingPreview, PreviewError> {
@@ -339,12 +335,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let mechanism = MarketMechanism::<T>::get();
 		let grid = T::Grid::grid();
-		let orders = book
-			.iter()
-			.filter(|order| {
-				grid.as_ref().map_or(true, |g| usize::from(order.zone) < g.zone_count())
-			})
-			.count();
+		let orders = book.iter().filter(|order| Self::in_grid(order, grid.as_ref())).count();
 		let trades =
 			Self::match_orders(book, mechanism, grid.as_ref()).map_err(|error| match error {
 				Error::<T>::NoGrid => PreviewError::NoGrid,

@@ -195,8 +195,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Take a commitment out of storage, its owner's list and its book's count.
-	fn forget_commitment(who: &T::AccountId, period: PeriodIndex, commitment: [u8; 32]) {
+	/// Take a commitment out of storage and its owner's list (not its book's count).
+	pub(crate) fn unlist_commitment(who: &T::AccountId, period: PeriodIndex, commitment: [u8; 32]) {
 		Commitments::<T>::remove(period, (who, commitment));
 		CommitsOf::<T>::mutate_exists(who, |own| {
 			if let Some(list) = own {
@@ -206,6 +206,11 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		});
+	}
+
+	/// Take a commitment out of storage, its owner's list and its book's count.
+	fn forget_commitment(who: &T::AccountId, period: PeriodIndex, commitment: [u8; 32]) {
+		Self::unlist_commitment(who, period, commitment);
 		if let Some(mut book) = Books::<T>::get(period) {
 			book.commits.saturating_dec();
 			if book.is_empty() {
