@@ -4,7 +4,7 @@
 
 use crate::{pallet::*, types::*, BenchmarkHelper, PeriodIndex};
 use alloc::vec::Vec;
-use energy_primitives::{PeriodEnergy, TradeRecord};
+use energy_primitives::{PeriodEnergy, TradeRecord, ZoneCode};
 use frame_benchmarking::v2::*;
 use polkadot_sdk::{
 	frame_benchmarking,
@@ -39,6 +39,22 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 
 fn tariff() -> Tariff {
 	Tariff { retail_price_per_kwh: 300_000, imbalance_price_per_kwh: 500_000 }
+}
+
+/// `n` participants holding 500 Wh each, for a batch of readings.
+fn batch_readers<T: Config>(n: u32) -> Vec<T::AccountId> {
+	(0..n)
+		.map(|i| {
+			let who = account::<T::AccountId>("consumer", i, 0);
+			Pallet::<T>::credit(&who, 500);
+			who
+		})
+		.collect()
+}
+
+/// What each reading of a benchmarked batch measured: 1,000 Wh imported in the last period.
+fn batch_energy() -> PeriodEnergy {
+	PeriodEnergy { period: NOW - 1, imported_wh: 1_000, exported_wh: 0 }
 }
 
 /// Fill the settlement queue with far-future periods, leaving one slot.
@@ -151,6 +167,50 @@ mod benchmarks {
 		}
 
 		assert_eq!(Accounts::<T>::get(&who).shortfall_wh, 500);
+	}
+
+	/// A concentrator's batch of `n` readings of one period, each of its own participant in
+	/// a zone of its own (the worst case, what a batch is charged): each debits part of a
+	/// balance, opens a ledger entry and a zone's view; the first queues the period. The
+	/// readings' hooks run in one transaction, so the totals and the queue are written once.
+	#[benchmark]
+	fn on_readings(n: Linear<1, 500>) {
+		set_period::<T>(NOW);
+		fill_queue::<T>();
+		let readers = batch_readers::<T>(n);
+
+		#[block]
+		{
+			for (zone, who) in readers.iter().enumerate() {
+				Pallet::<T>::record_reading(who, zone as ZoneCode, &batch_energy());
+			}
+		}
+
+		for who in &readers {
+			assert_eq!(Accounts::<T>::get(who).shortfall_wh, 500);
+		}
+		assert_eq!(ZoneLedger::<T>::iter_prefix(NOW - 1).count() as u32, n);
+	}
+
+	/// The same batch with every reading in one zone (the best case): a batch in `z` zones
+	/// is charged between the two, in proportion.
+	#[benchmark]
+	fn on_readings_in_one_zone(n: Linear<1, 500>) {
+		set_period::<T>(NOW);
+		fill_queue::<T>();
+		let readers = batch_readers::<T>(n);
+
+		#[block]
+		{
+			for who in &readers {
+				Pallet::<T>::record_reading(who, 0, &batch_energy());
+			}
+		}
+
+		for who in &readers {
+			assert_eq!(Accounts::<T>::get(who).shortfall_wh, 500);
+		}
+		assert_eq!(ZoneLedger::<T>::iter_prefix(NOW - 1).count(), 1);
 	}
 
 	/// `n` participants of one due period, each short on both sides (a charge to pay), each

@@ -8,7 +8,7 @@ use energy_primitives::{
 };
 use polkadot_sdk::{
 	frame_support::{traits::Get, weights::Weight},
-	sp_runtime::traits::Zero,
+	sp_runtime::{traits::Zero, Perbill},
 };
 
 /// `creditEnergy`: every settled trade credits its buyer.
@@ -28,6 +28,28 @@ impl<T: Config> OnMeterReading<T::AccountId> for Pallet<T> {
 	}
 	fn on_reading_weight() -> Weight {
 		T::WeightInfo::on_reading()
+	}
+	fn on_readings_weight(readings: u32, zone_periods: u32) -> Weight {
+		if readings == 0 {
+			return Weight::zero();
+		}
+		// Benchmarked at both ends: every reading in a zone of its own, and all in one zone.
+		// In between, each further (zone, period) adds its share of the difference.
+		let worst = T::WeightInfo::on_readings(readings);
+		if zone_periods >= readings {
+			return worst;
+		}
+		let best = T::WeightInfo::on_readings_in_one_zone(readings);
+		let share = Perbill::from_rational(zone_periods.saturating_sub(1), readings - 1);
+		// Per dimension, never above the worst case (what the batch was charged): the proof
+		// sizes' bases differ, so "best" is not below "worst" in every dimension.
+		let between = |best: u64, worst: u64| {
+			best.saturating_add(share.mul_ceil(worst.saturating_sub(best))).min(worst)
+		};
+		Weight::from_parts(
+			between(best.ref_time(), worst.ref_time()),
+			between(best.proof_size(), worst.proof_size()),
+		)
 	}
 }
 

@@ -137,6 +137,14 @@ pub trait OnMeterReading<AccountId> {
 	fn on_reading(participant: &AccountId, zone: ZoneCode, energy: &PeriodEnergy);
 	/// The most one call of [`Self::on_reading`] weighs; the reading's weight includes it.
 	fn on_reading_weight() -> Weight;
+	/// The most `readings` calls of [`Self::on_reading`] in one transaction weigh, for
+	/// readings that fall into `zone_periods` distinct (zone, period) pairs: what the ledger
+	/// writes once per transaction, per zone and period, or per reading. At most `readings`
+	/// times [`Self::on_reading_weight`].
+	fn on_readings_weight(readings: u32, zone_periods: u32) -> Weight {
+		let _ = zone_periods;
+		Self::on_reading_weight().saturating_mul(u64::from(readings))
+	}
 }
 
 impl<AccountId> OnMeterReading<AccountId> for () {

@@ -179,3 +179,28 @@ fn a_full_settlement_queue_refuses_a_purchase_that_needs_a_new_period() {
 		);
 	});
 }
+
+#[test]
+fn a_batch_of_readings_is_weighed_between_one_zone_and_a_zone_each() {
+	use energy_primitives::OnMeterReading;
+	use polkadot_sdk::frame_support::weights::Weight;
+	let weigh = <Energium as OnMeterReading<u64>>::on_readings_weight;
+	let worst = <() as WeightInfo>::on_readings(500);
+	let best = <() as WeightInfo>::on_readings_in_one_zone(500);
+	assert!(best.ref_time() < worst.ref_time(), "a zone's view is written once per zone");
+	assert_eq!(weigh(0, 0), Weight::zero());
+	assert_eq!(weigh(500, 500), worst);
+	assert_eq!(weigh(500, 900), worst, "never more zones than readings");
+	assert_eq!(weigh(500, 1).ref_time(), best.ref_time());
+	assert_eq!(weigh(500, 0), weigh(500, 1), "no zone counted still opens one view");
+	let mut last = best;
+	for zones in [2, 32, 100, 250, 499] {
+		let between = weigh(500, zones);
+		assert!(between.ref_time() > last.ref_time(), "{zones} zones: {between}");
+		assert!(between.ref_time() < worst.ref_time(), "{zones} zones: {between}");
+		assert!(between.all_lte(worst), "never above what the batch was charged");
+		last = between;
+	}
+	// Never more than the readings one by one.
+	assert!(weigh(500, 500).ref_time() <= <() as WeightInfo>::on_reading().ref_time() * 500);
+}
