@@ -221,6 +221,71 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A concentrator's batch of `n` readings, every one recorded: each of its own
+	/// participant with a full history and a meter unread since genesis, each signature
+	/// checked.
+	#[benchmark]
+	fn submit_readings(
+		n: Linear<1, { T::MaxReadingsPerBatch::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let concentrator: T::AccountId = account("concentrator", 0, 0);
+		Pallet::<T>::do_add_concentrator(concentrator.clone())?;
+		ChainStartPeriod::<T>::put(BASE_PERIOD);
+		let reading = MeterReading {
+			period: BASE_PERIOD,
+			counters: MeterCounters { imported_wh: 1_000, exported_wh: 1_000 },
+		};
+		let message = relayed_reading_message(&Pallet::<T>::genesis_hash(), &reading);
+		let mut readings = vec::Vec::new();
+		for i in 0..n {
+			let who = funded::<T>("participant", i);
+			Pallet::<T>::do_register(who.clone(), big_profile::<T>(i))?;
+			Pallet::<T>::do_approve(who.clone())?;
+			fill_history::<T>(&who);
+			let (meter, signature) = T::BenchmarkHelper::sign_as_meter(i, &message);
+			Pallet::<T>::do_bind_meter(who, meter.clone(), MeterCounters::default())?;
+			as_if_bound_at_genesis::<T>(&meter);
+			readings.push(RelayedReading { meter, reading, signature });
+		}
+		let batch =
+			ReadingBatchOf::<T>::try_from(readings).map_err(|_| BenchmarkError::Weightless)?;
+		set_period::<T>(BASE_PERIOD + 1);
+		polkadot_sdk::frame_system::Pallet::<T>::reset_events();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(concentrator.clone()), batch);
+
+		polkadot_sdk::frame_system::Pallet::<T>::assert_last_event(
+			Event::<T>::ReadingsRelayed { concentrator, accepted: n, refused: 0 }.into(),
+		);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn add_concentrator() -> Result<(), BenchmarkError> {
+		let concentrator: T::AccountId = account("concentrator", 0, 0);
+		let origin = operator::<T>()?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, concentrator.clone());
+
+		assert!(Concentrators::<T>::contains_key(&concentrator));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_concentrator() -> Result<(), BenchmarkError> {
+		let concentrator: T::AccountId = account("concentrator", 0, 0);
+		Pallet::<T>::do_add_concentrator(concentrator.clone())?;
+		let origin = operator::<T>()?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, concentrator.clone());
+
+		assert!(!Concentrators::<T>::contains_key(&concentrator));
+		Ok(())
+	}
+
 	/// The validation [`CheckMeterReading`] runs for every reading transaction.
 	#[benchmark]
 	fn check_meter_reading() -> Result<(), BenchmarkError> {

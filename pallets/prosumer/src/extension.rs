@@ -12,7 +12,7 @@ use polkadot_sdk::{
 	sp_runtime::{
 		impl_tx_ext_default,
 		traits::{DispatchInfoOf, Implication, TransactionExtension, ValidateResult},
-		transaction_validity::{InvalidTransaction, ValidTransaction},
+		transaction_validity::{InvalidTransaction, TransactionValidityError, ValidTransaction},
 	},
 };
 use scale_info::TypeInfo;
@@ -26,6 +26,14 @@ use scale_info::TypeInfo;
 /// include this extension (before `CheckNonce`, so that an unknown key gets the reading's
 /// own error rather than a missing-account one). A valid reading provides the tag
 /// `(meter, period)`, so one meter has at most one reading per period in the pool.
+///
+/// It also validates `Prosumer::submit_readings`, a data concentrator's batch: refused unless
+/// the signer is a registered concentrator and at least one reading in the batch would be
+/// recorded (the code is then the first reading's reason); it provides the tag of every
+/// reading that would be, so a batch and a meter's own transaction for the same reading
+/// compete in the pool, and its priority grows with the readings it carries. In a block the
+/// batch's readings are checked by the call itself, which skips the ones that fail; the
+/// extension does not check them a second time there, and charges nothing for batches.
 ///
 /// It carries no data and signs nothing extra.
 #[derive(Encode, Decode, DecodeWithMemTracking, DefaultNoBound, Clone, Eq, PartialEq, TypeInfo)]
@@ -56,6 +64,35 @@ where
 			_ => None,
 		}
 	}
+
+	/// The readings a call relays, if it is a concentrator's batch.
+	fn batch(call: &T::RuntimeCall) -> Option<&ReadingBatchOf<T>> {
+		match call.is_sub_type() {
+			Some(Call::submit_readings { readings }) => Some(readings),
+			_ => None,
+		}
+	}
+
+	/// The pool's verdict on a concentrator's batch.
+	fn validate_batch(
+		concentrator: &T::AccountId,
+		readings: &ReadingBatchOf<T>,
+	) -> Result<ValidTransaction, TransactionValidityError> {
+		let acceptable = Pallet::<T>::validate_batch(concentrator, readings)
+			.map_err(|error| InvalidTransaction::Custom(error_code(&error)))?;
+		let priority = T::ReadingPriority::get().saturating_add(acceptable.len() as u64);
+		let mut validity = ValidTransaction::with_tag_prefix("MeterReading").priority(priority);
+		for tag in acceptable {
+			validity = validity.and_provides(tag);
+		}
+		validity.build().map_err(Into::into)
+	}
+}
+
+/// The code of a pallet error in `InvalidTransaction::Custom`: its index in [`Error`], which
+/// a client names from the metadata.
+pub(crate) fn error_code<T: Config>(error: &Error<T>) -> u8 {
+	error.encode().first().copied().unwrap_or(u8::MAX)
 }
 
 impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckMeterReading<T>
@@ -82,8 +119,15 @@ where
 		_len: usize,
 		_self_implicit: Self::Implicit,
 		_inherited_implication: &impl Implication,
-		_source: TransactionSource,
+		source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
+		if let (Some(readings), Some(concentrator)) = (Self::batch(call), origin.as_signer()) {
+			if source == TransactionSource::InBlock {
+				return Ok((ValidTransaction::default(), (), origin));
+			}
+			let validity = Self::validate_batch(concentrator, readings)?;
+			return Ok((validity, (), origin));
+		}
 		// Not a reading, or not signed (then dispatch refuses it as `BadOrigin`).
 		let (Some(reading), Some(meter)) = (Self::reading(call), origin.as_signer()) else {
 			return Ok((ValidTransaction::default(), (), origin));

@@ -1,15 +1,17 @@
 //! The pallet's logic. Every `do_*` function checks everything first and writes last, so a
 //! refused call changes nothing.
 
-use crate::{pallet::*, types::*, OnMeterReading, OnParticipantSuspended, ParticipantActivity};
+use crate::{
+	pallet::*, types::*, OnMeterReading, OnParticipantSuspended, ParticipantActivity, WeightInfo,
+};
 use polkadot_sdk::{
 	frame_support::{
 		defensive,
 		pallet_prelude::*,
 		traits::{fungible::MutateHold, tokens::Precision, UnixTime},
 	},
-	frame_system,
-	sp_runtime::traits::Zero,
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_runtime::traits::{Saturating, Verify, Zero},
 };
 
 /// What an accepted reading changes.
@@ -326,7 +328,12 @@ impl<T: Config> Pallet<T> {
 	/// Record a reading of meter `key`.
 	pub(crate) fn do_submit_reading(key: T::AccountId, reading: MeterReading) -> DispatchResult {
 		let accepted = Self::check_reading(&key, &reading).map_err(Error::<T>::from)?;
+		Self::record_reading(key, accepted);
+		Ok(())
+	}
 
+	/// Write an accepted reading of meter `key`, tell the ledger, and emit `ReadingRecorded`.
+	fn record_reading(key: T::AccountId, accepted: AcceptedReading<T::AccountId>) {
 		Meters::<T>::insert(&key, accepted.meter);
 		EnergyHistory::<T>::mutate(&accepted.participant, |history| {
 			if history.is_full() {
@@ -342,6 +349,126 @@ impl<T: Config> Pallet<T> {
 			meter: key,
 			energy: accepted.energy,
 		});
+	}
+
+	/// The genesis hash, which relayed readings' signatures cover. (Block 1 writes the real
+	/// hash; before it, the placeholder genesis wrote, which no meter can have signed.)
+	pub(crate) fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+	}
+
+	/// Decide whether a relayed reading may be recorded now: its signature is its meter's,
+	/// and the reading passes [`Self::check_reading`].
+	pub(crate) fn check_relayed(
+		genesis_hash: &T::Hash,
+		relayed: &RelayedReadingOf<T>,
+	) -> Result<AcceptedReading<T::AccountId>, Error<T>> {
+		let message = relayed_reading_message(genesis_hash, &relayed.reading);
+		ensure!(
+			relayed.signature.verify(&message[..], &relayed.meter),
+			Error::<T>::BadReadingSignature
+		);
+		Self::check_reading(&relayed.meter, &relayed.reading).map_err(Error::<T>::from)
+	}
+
+	/// What a batch of `readings` relayed readings weighs, of which `recorded` were recorded
+	/// into `zone_periods` distinct (zone, period) pairs.
+	pub fn submit_readings_weight(readings: u32, recorded: u32, zone_periods: u32) -> Weight {
+		T::WeightInfo::submit_readings(readings)
+			.saturating_add(T::OnReading::on_readings_weight(recorded, zone_periods))
+	}
+
+	/// Record the readings of a concentrator's batch that pass their checks, skipping (with
+	/// `ReadingRefused`) those that do not. Charges the ledger's part for what was recorded.
+	pub(crate) fn do_submit_readings(
+		concentrator: T::AccountId,
+		readings: ReadingBatchOf<T>,
+	) -> DispatchResultWithPostInfo {
+		ensure!(Concentrators::<T>::contains_key(&concentrator), Error::<T>::NotConcentrator);
+		ensure!(!readings.is_empty(), Error::<T>::EmptyBatch);
+
+		let count = readings.len() as u32;
+		let genesis_hash = Self::genesis_hash();
+		let mut seen = alloc::collections::BTreeSet::new();
+		let mut zone_periods = alloc::collections::BTreeSet::new();
+		let (mut accepted, mut refused) = (0u32, 0u32);
+		for relayed in readings {
+			let verdict = if seen.insert(relayed.meter.clone()) {
+				Self::check_relayed(&genesis_hash, &relayed)
+			} else {
+				Err(Error::<T>::MeterTwiceInBatch)
+			};
+			match verdict {
+				Ok(reading) => {
+					zone_periods.insert((reading.zone, reading.energy.period));
+					accepted.saturating_inc();
+					Self::record_reading(relayed.meter, reading);
+				},
+				Err(error) => {
+					refused.saturating_inc();
+					Self::deposit_event(Event::ReadingRefused {
+						concentrator: concentrator.clone(),
+						meter: relayed.meter,
+						period: relayed.reading.period,
+						error: error.into(),
+					});
+				},
+			}
+		}
+		Self::deposit_event(Event::ReadingsRelayed { concentrator, accepted, refused });
+		let charged = Self::submit_readings_weight(count, count, count);
+		let actual = Self::submit_readings_weight(count, accepted, zone_periods.len() as u32);
+		Ok(Some(actual.min(charged)).into())
+	}
+
+	/// What the pool learns of a concentrator's batch: the `(meter, period)` of every
+	/// reading that would be recorded now, or, if none would, why the first is refused.
+	pub(crate) fn validate_batch(
+		concentrator: &T::AccountId,
+		readings: &ReadingBatchOf<T>,
+	) -> Result<alloc::vec::Vec<(T::AccountId, PeriodIndex)>, Error<T>> {
+		ensure!(Concentrators::<T>::contains_key(concentrator), Error::<T>::NotConcentrator);
+		let genesis_hash = Self::genesis_hash();
+		let mut seen = alloc::collections::BTreeSet::new();
+		let mut first_refusal = None;
+		let mut acceptable = alloc::vec::Vec::new();
+		for relayed in readings {
+			let verdict = if seen.insert(&relayed.meter) {
+				Self::check_relayed(&genesis_hash, relayed).map(|_| ())
+			} else {
+				Err(Error::<T>::MeterTwiceInBatch)
+			};
+			match verdict {
+				Ok(()) => acceptable.push((relayed.meter.clone(), relayed.reading.period)),
+				Err(error) => {
+					first_refusal.get_or_insert(error);
+				},
+			}
+		}
+		if acceptable.is_empty() {
+			return Err(first_refusal.unwrap_or(Error::<T>::EmptyBatch));
+		}
+		Ok(acceptable)
+	}
+
+	/// Register `concentrator`.
+	pub(crate) fn do_add_concentrator(concentrator: T::AccountId) -> DispatchResult {
+		ensure!(!Concentrators::<T>::contains_key(&concentrator), Error::<T>::AlreadyConcentrator);
+		Concentrators::<T>::insert(&concentrator, ());
+		frame_system::Pallet::<T>::inc_providers(&concentrator);
+		Self::deposit_event(Event::ConcentratorAdded { concentrator });
+		Ok(())
+	}
+
+	/// Remove `concentrator`. Its provider reference goes with it, unless the account still
+	/// has consumers and no other provider (it then keeps the reference, and exists).
+	pub(crate) fn do_remove_concentrator(concentrator: T::AccountId) -> DispatchResult {
+		ensure!(Concentrators::<T>::contains_key(&concentrator), Error::<T>::NotConcentrator);
+		Concentrators::<T>::remove(&concentrator);
+		// Refused only for an account that would be left with consumers and no provider:
+		// keeping the reference then is the safe outcome, so the refusal is not an error.
+		let _ = frame_system::Pallet::<T>::dec_providers(&concentrator);
+		Self::deposit_event(Event::ConcentratorRemoved { concentrator });
 		Ok(())
 	}
 
@@ -350,7 +477,8 @@ impl<T: Config> Pallet<T> {
 	/// - an active meter's participant is registered and names the key as its meter;
 	/// - the deposit recorded for each participant is what is held from it;
 	/// - each energy history belongs to a participant, its periods strictly increase, and the
-	///   active meter's last period is the history's last.
+	///   active meter's last period is the history's last;
+	/// - every concentrator's account exists (it holds a provider reference).
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use polkadot_sdk::frame_support::traits::fungible::InspectHold;
@@ -385,6 +513,13 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				history.windows(2).all(|pair| pair[0].period < pair[1].period),
 				"energy history periods do not strictly increase"
+			);
+		}
+
+		for (concentrator, ()) in Concentrators::<T>::iter() {
+			ensure!(
+				frame_system::Pallet::<T>::providers(&concentrator) > 0,
+				"a concentrator's account has no provider"
 			);
 		}
 		Ok(())

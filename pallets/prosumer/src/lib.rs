@@ -61,11 +61,14 @@ pub use weights::WeightInfo;
 
 extern crate alloc;
 
-/// Sets the chain's clock in benchmarks, so that a reading's period has ended.
+/// Sets the chain's clock, and signs as a meter, in benchmarks.
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper {
+pub trait BenchmarkHelper<AccountId, Signature> {
 	/// Make the runtime's Unix time `millis` milliseconds.
 	fn set_unix_time_ms(millis: u64);
+	/// The `index`th meter key of the kind a concentrator relays, and its signature of
+	/// `message`.
+	fn sign_as_meter(index: u32, message: &[u8]) -> (AccountId, Signature);
 }
 
 #[polkadot_sdk::frame_support::pallet]
@@ -82,7 +85,10 @@ pub mod pallet {
 			},
 		},
 		frame_system::{self, pallet_prelude::*},
-		sp_runtime::{traits::One, transaction_validity::TransactionPriority},
+		sp_runtime::{
+			traits::{IdentifyAccount, One, Verify},
+			transaction_validity::TransactionPriority,
+		},
 	};
 
 	/// The balance type of [`Config::Currency`].
@@ -91,6 +97,14 @@ pub mod pallet {
 
 	/// The record of a registered participant.
 	pub type ParticipantOf<T> = Participant<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
+	/// A reading relayed by a data concentrator, with the runtime's meter signature.
+	pub type RelayedReadingOf<T> =
+		RelayedReading<<T as frame_system::Config>::AccountId, <T as Config>::MeterSignature>;
+
+	/// A batch of relayed readings.
+	pub type ReadingBatchOf<T> =
+		BoundedVec<RelayedReadingOf<T>, <T as Config>::MaxReadingsPerBatch>;
 
 	/// The retained per-period energy of one participant, oldest first.
 	pub type EnergyHistoryOf<T> = BoundedVec<PeriodEnergy, <T as Config>::MaxPeriodsRetained>;
@@ -158,9 +172,18 @@ pub mod pallet {
 		/// Weights of the calls, from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 
-		/// Sets the clock in benchmarks.
+		/// The signature a meter gives a reading that a data concentrator relays
+		/// ([`RelayedReading`]), verified against the meter's key.
+		type MeterSignature: Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>
+			+ Parameter;
+
+		/// The most readings one `submit_readings` batch carries.
+		#[pallet::constant]
+		type MaxReadingsPerBatch: Get<u32>;
+
+		/// Sets the clock and signs as a meter in benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: crate::BenchmarkHelper;
+		type BenchmarkHelper: crate::BenchmarkHelper<Self::AccountId, Self::MeterSignature>;
 	}
 
 	/// Why this pallet holds funds.
@@ -187,6 +210,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EnergyHistory<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, EnergyHistoryOf<T>, ValueQuery>;
+
+	/// Data concentrators: accounts the operator lets relay batches of meter readings
+	/// (`submit_readings`), each reading signed by its own meter. A concentrator cannot forge
+	/// a reading, only carry it; being registered is what lets its batches in the pool
+	/// without a fee. Each holds a provider reference while registered, so it needs no funds.
+	#[pallet::storage]
+	pub type Concentrators<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
 
 	/// Length of a delivery period in seconds: `PeriodSeconds`, unless the genesis config set
 	/// another (a demo or test chain with short periods). Fixed for the chain's life, since
@@ -283,6 +314,37 @@ pub mod pallet {
 			/// The energy of the period: the increases of the counters since the last reading.
 			energy: PeriodEnergy,
 		},
+		/// A reading in a concentrator's batch was refused; the rest of the batch stands.
+		ReadingRefused {
+			/// The concentrator that relayed it.
+			concentrator: T::AccountId,
+			/// The meter key it names.
+			meter: T::AccountId,
+			/// The period it names.
+			period: PeriodIndex,
+			/// Why: one of this pallet's errors (a reading's refusal, `BadReadingSignature`
+			/// or `MeterTwiceInBatch`).
+			error: DispatchError,
+		},
+		/// A concentrator's batch was processed.
+		ReadingsRelayed {
+			/// The concentrator.
+			concentrator: T::AccountId,
+			/// Readings recorded (each also emitted `ReadingRecorded`).
+			accepted: u32,
+			/// Readings refused (each also emitted `ReadingRefused`).
+			refused: u32,
+		},
+		/// The operator registered a data concentrator.
+		ConcentratorAdded {
+			/// The concentrator's account.
+			concentrator: T::AccountId,
+		},
+		/// The operator removed a data concentrator.
+		ConcentratorRemoved {
+			/// The concentrator's account.
+			concentrator: T::AccountId,
+		},
 	}
 
 	/// Errors of the pallet. The first eleven are the reasons a meter reading is refused, in
@@ -346,6 +408,16 @@ pub mod pallet {
 		MeterKeyAlreadyUsed,
 		/// The key is a registered participant's account, which cannot be a meter key.
 		MeterKeyIsParticipant,
+		/// The account is not a registered data concentrator.
+		NotConcentrator,
+		/// The account is already a registered data concentrator.
+		AlreadyConcentrator,
+		/// A batch of relayed readings carries none.
+		EmptyBatch,
+		/// A relayed reading's signature is not its meter's.
+		BadReadingSignature,
+		/// A batch carries a second reading of the same meter; only the first counts.
+		MeterTwiceInBatch,
 	}
 
 	impl<T: Config> From<ReadingRejection> for Error<T> {
@@ -376,6 +448,8 @@ pub mod pallet {
 		pub meters: Vec<(T::AccountId, T::AccountId)>,
 		/// Length of a delivery period in seconds; `0` keeps `PeriodSeconds`.
 		pub period_seconds: u32,
+		/// Data concentrators registered at genesis.
+		pub concentrators: Vec<T::AccountId>,
 	}
 
 	#[pallet::genesis_build]
@@ -399,6 +473,10 @@ pub mod pallet {
 				)
 				.expect("genesis meters are fresh keys of registered participants");
 			}
+			for concentrator in &self.concentrators {
+				Pallet::<T>::do_add_concentrator(concentrator.clone())
+					.expect("genesis concentrators are listed once");
+			}
 		}
 	}
 
@@ -409,6 +487,7 @@ pub mod pallet {
 			assert!(T::MaxReadingDelay::get() > 0, "a reading must be accepted after its period");
 			assert!(T::MaxPeriodsRetained::get() > 0, "at least one period of energy is kept");
 			assert!(T::MaxCapacityW::get() > 0, "some capacity must be declarable");
+			assert!(T::MaxReadingsPerBatch::get() > 0, "a batch carries at least one reading");
 		}
 
 		/// Charges, in block 1 only, what `on_finalize` does then: it reads whether
@@ -558,6 +637,62 @@ pub mod pallet {
 		pub fn submit_reading(origin: OriginFor<T>, reading: MeterReading) -> DispatchResult {
 			let meter = ensure_signed(origin)?;
 			Self::do_submit_reading(meter, reading)
+		}
+
+		/// Relay a batch of meter readings, each signed by its own meter
+		/// ([`relayed_reading_message`]): a data concentrator (gateway) collects its meters'
+		/// readings and submits them in one transaction, which saves each reading the
+		/// transaction's own overhead.
+		///
+		/// Every reading gets the checks a reading submitted by its meter gets, plus its
+		/// signature; one that fails is skipped with `ReadingRefused` and the rest are
+		/// recorded. In the pool, [`CheckMeterReading`] refuses a batch from an account that
+		/// is not a concentrator, or with no acceptable reading.
+		///
+		/// Origin: signed by a registered concentrator ([`Concentrators`]). Free of fees.
+		/// Emits `ReadingRecorded` or `ReadingRefused` per reading, then `ReadingsRelayed`;
+		/// the ledger's events per recorded reading. Weight: `submit_readings(n)` plus the
+		/// ledger's `on_readings_weight(n, n)` (every reading in a zone and period of its
+		/// own); the ledger's part is refunded down to the readings recorded and the zones and
+		/// periods they share.
+		#[pallet::call_index(9)]
+		#[pallet::weight({
+			let n = readings.len() as u32;
+			(Pallet::<T>::submit_readings_weight(n, n, n), DispatchClass::Normal, Pays::No)
+		})]
+		pub fn submit_readings(
+			origin: OriginFor<T>,
+			readings: ReadingBatchOf<T>,
+		) -> DispatchResultWithPostInfo {
+			let concentrator = ensure_signed(origin)?;
+			Self::do_submit_readings(concentrator, readings)
+		}
+
+		/// Register `concentrator` as a data concentrator, which may relay batches of meter
+		/// readings without a fee.
+		///
+		/// Origin: `OperatorOrigin`. Emits `ConcentratorAdded`. Weight: `add_concentrator`.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::add_concentrator())]
+		pub fn add_concentrator(
+			origin: OriginFor<T>,
+			concentrator: T::AccountId,
+		) -> DispatchResult {
+			T::OperatorOrigin::ensure_origin(origin)?;
+			Self::do_add_concentrator(concentrator)
+		}
+
+		/// Remove the data concentrator `concentrator`; its batches are refused from now on.
+		///
+		/// Origin: `OperatorOrigin`. Emits `ConcentratorRemoved`. Weight: `remove_concentrator`.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::remove_concentrator())]
+		pub fn remove_concentrator(
+			origin: OriginFor<T>,
+			concentrator: T::AccountId,
+		) -> DispatchResult {
+			T::OperatorOrigin::ensure_origin(origin)?;
+			Self::do_remove_concentrator(concentrator)
 		}
 	}
 }

@@ -6,7 +6,7 @@ use polkadot_sdk::{
 	frame_system::{self, EnsureRoot},
 	pallet_balances, pallet_timestamp,
 	sp_io::TestExternalities,
-	sp_runtime::BuildStorage,
+	sp_runtime::{testing::TestSignature, BuildStorage},
 };
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -71,6 +71,10 @@ pub const BOB: u64 = 2;
 pub const CHARLIE: u64 = 3;
 /// Has no funds.
 pub const PAUPER: u64 = 9;
+/// A data concentrator registered at genesis.
+pub const GATEWAY: u64 = 50;
+/// The most readings in a batch of the mock.
+pub const MAX_BATCH: u32 = 8;
 /// Meter keys.
 pub const METER_A: u64 = 101;
 pub const METER_B: u64 = 102;
@@ -163,6 +167,8 @@ impl pallet_prosumer::Config for Test {
 	type ReadingPriority = ReadingPriority;
 	type Activity = MockActivity;
 	type WeightInfo = ();
+	type MeterSignature = TestSignature;
+	type MaxReadingsPerBatch = ConstU32<MAX_BATCH>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockClock;
 }
@@ -171,10 +177,19 @@ impl pallet_prosumer::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct MockClock;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper for MockClock {
+impl crate::BenchmarkHelper<u64, TestSignature> for MockClock {
 	fn set_unix_time_ms(millis: u64) {
 		Timestamp::set_timestamp(millis);
 	}
+	fn sign_as_meter(index: u32, message: &[u8]) -> (u64, TestSignature) {
+		let meter = 10_000 + u64::from(index);
+		(meter, TestSignature(meter, message.to_vec()))
+	}
+}
+
+/// `meter`'s signature of `reading` for a concentrator to relay, on the mock's chain.
+pub fn meter_signature(meter: u64, reading: &MeterReading) -> TestSignature {
+	TestSignature(meter, relayed_reading_message(&Prosumer::genesis_hash(), reading))
 }
 
 /// Move the clock into `period` (its first second).
@@ -207,9 +222,14 @@ pub fn ext_with(participants: Vec<(u64, Profile)>, meters: Vec<(u64, u64)>) -> T
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_prosumer::GenesisConfig::<Test> { participants, meters, period_seconds: 0 }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_prosumer::GenesisConfig::<Test> {
+		participants,
+		meters,
+		period_seconds: 0,
+		concentrators: vec![GATEWAY],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);

@@ -142,3 +142,30 @@ impl ReadingRejection {
 		self as u8
 	}
 }
+
+/// What a meter signs for a reading relayed by a data concentrator: the context
+/// [`RELAYED_READING_CONTEXT`], the chain's genesis hash and the reading, SCALE-encoded (56
+/// bytes on a chain with 32-byte hashes). The genesis hash keeps a signature from counting
+/// on another chain; the meter's key is the signer, so it need not be in the message.
+pub fn relayed_reading_message<Hash: Encode>(
+	genesis_hash: &Hash,
+	reading: &MeterReading,
+) -> alloc::vec::Vec<u8> {
+	(RELAYED_READING_CONTEXT, genesis_hash, reading).encode()
+}
+
+/// The first bytes of every message a meter signs for a concentrator to relay: "energy
+/// meter reading", version 1.
+pub const RELAYED_READING_CONTEXT: [u8; 4] = *b"emr1";
+
+/// A meter reading a data concentrator relays: the meter's key, its reading, and the
+/// meter's signature of [`relayed_reading_message`].
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct RelayedReading<AccountId, Signature> {
+	/// The meter's key: the account the operator bound.
+	pub meter: AccountId,
+	/// The reading, as the meter would submit it itself.
+	pub reading: MeterReading,
+	/// The meter's signature of [`relayed_reading_message`].
+	pub signature: Signature,
+}

@@ -45,9 +45,14 @@ fn genesis_may_choose_a_shorter_delivery_period() {
 	use polkadot_sdk::sp_runtime::BuildStorage;
 	let mut storage =
 		polkadot_sdk::frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	crate::GenesisConfig::<Test> { participants: vec![], meters: vec![], period_seconds: 12 }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	crate::GenesisConfig::<Test> {
+		participants: vec![],
+		meters: vec![],
+		period_seconds: 12,
+		concentrators: vec![],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	polkadot_sdk::sp_io::TestExternalities::new(storage).execute_with(|| {
 		assert_eq!(Prosumer::period_seconds(), 12);
 		assert_eq!(

@@ -1,5 +1,6 @@
 //! Unit tests, split by concern. Every test ends by checking the pallet's invariants.
 
+mod concentrators;
 mod genesis;
 mod meters;
 mod migrations;
