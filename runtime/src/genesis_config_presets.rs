@@ -233,6 +233,7 @@ fn consortium_genesis(
 				.map(|p| (p.keyring.to_account_id(), AccountId::from(p.meter_public)))
 				.collect::<Vec<_>>(),
 			period_seconds,
+			concentrators: Vec::new(),
 		},
 		energium: EnergiumConfig { tariff: Some(demo_tariff()) },
 	})

@@ -290,6 +290,143 @@ mod meter_readings {
 	}
 }
 
+mod relayed_readings {
+	//! A data concentrator's batch of readings signed by real sr25519 meter keys, as the
+	//! runtime validates and weighs it.
+
+	use super::*;
+	use crate::{configs::MeterSignature, Executive, RuntimeCall, RuntimeOrigin};
+	use codec::Encode;
+	use pallet_prosumer::{
+		relayed_reading_message, MeterCounters, MeterReading, ReadingBatchOf, RelayedReading,
+	};
+	use polkadot_sdk::{
+		frame_support::{
+			assert_ok,
+			dispatch::{DispatchClass, GetDispatchInfo, Pays},
+			traits::Get,
+		},
+		sp_core::sr25519,
+		sp_runtime::{
+			traits::TransactionExtension,
+			transaction_validity::{InvalidTransaction, TransactionSource},
+		},
+	};
+
+	const PERIOD: u32 = 1_960_000;
+
+	fn relayed(uri: &str, reading: MeterReading) -> pallet_prosumer::RelayedReadingOf<Runtime> {
+		let pair = sr25519::Pair::from_string(uri, None).expect("a valid uri");
+		let genesis = frame_system::Pallet::<Runtime>::block_hash(0);
+		let signature = pair.sign(&relayed_reading_message(&genesis, &reading));
+		RelayedReading {
+			meter: pair.public().into(),
+			reading,
+			signature: MeterSignature(signature),
+		}
+	}
+
+	#[test]
+	fn a_concentrator_relays_demo_meters_readings_signed_with_their_keys() {
+		genesis_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			let millis = u64::from(PERIOD) * u64::from(crate::configs::PERIOD_SECONDS) * 1_000;
+			pallet_timestamp::Now::<Runtime>::put(millis);
+			<crate::Prosumer as polkadot_sdk::frame_support::traits::Hooks<crate::BlockNumber>>::on_finalize(1);
+			pallet_timestamp::Now::<Runtime>::put(millis + 900_001);
+			let gateway = sr25519::Pair::from_string("//Gateway", None).expect("uri");
+			assert_ok!(crate::Prosumer::add_concentrator(
+				RuntimeOrigin::root(),
+				gateway.public().into()
+			));
+
+			let reading = MeterReading {
+				period: PERIOD,
+				counters: MeterCounters { imported_wh: 1_000, exported_wh: 500 },
+			};
+			let readings = ReadingBatchOf::<Runtime>::truncate_from(vec![
+				relayed("//Dave//meter", reading),
+				// Eve consumes only.
+				relayed(
+					"//Eve//meter",
+					MeterReading { counters: MeterCounters { imported_wh: 1_000, exported_wh: 0 }, ..reading },
+				),
+				// Signed by Dave's meter, relayed as Ferdie's.
+				RelayedReading { meter: sr25519::Pair::from_string("//Ferdie//meter", None).unwrap().public().into(), ..relayed("//Dave//meter", reading) },
+			]);
+			let call = RuntimeCall::Prosumer(pallet_prosumer::Call::submit_readings { readings });
+			assert_eq!(call.get_dispatch_info().pays_fee, Pays::No);
+			let parent = frame_system::Pallet::<Runtime>::block_hash(0);
+			let extrinsic = crate::signed_extrinsic(call.clone(), &gateway, 0).expect("payload");
+			let validity =
+				Executive::validate_transaction(TransactionSource::External, extrinsic, parent)
+					.expect("two readings are acceptable");
+			// The readings' priority and one per acceptable reading (the payment extension
+			// adds its own on top).
+			assert!(validity.priority >= crate::configs::MeterReadingPriority::get() + 2);
+			// Dave's and Eve's (meter, period) tags, and the gateway's nonce.
+			assert_eq!(validity.provides.len(), 3);
+
+			// Only a registered concentrator relays.
+			let stranger = sr25519::Pair::from_string("//Stranger", None).expect("uri");
+			let extrinsic = crate::signed_extrinsic(call, &stranger, 0).expect("payload");
+			let code = pallet_prosumer::Error::<Runtime>::NotConcentrator.encode()[0];
+			assert_eq!(
+				Executive::validate_transaction(TransactionSource::External, extrinsic, parent),
+				Err(InvalidTransaction::Custom(code).into())
+			);
+		});
+	}
+
+	/// How many readings a block takes, each sent by its meter or relayed in full batches:
+	/// figures for docs/benchmarks.md ("Meter readings").
+	#[test]
+	fn relayed_readings_fit_a_block_several_times_over_direct_ones() {
+		let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+		let normal = weights.get(DispatchClass::Normal);
+		let max_normal = normal.max_total.expect("normal extrinsics are limited").ref_time();
+		let reading = MeterReading { period: PERIOD, counters: MeterCounters::default() };
+		let direct = RuntimeCall::Prosumer(pallet_prosumer::Call::submit_reading { reading });
+		let cost = |call: &RuntimeCall,
+		            call_weight: polkadot_sdk::frame_support::weights::Weight| {
+			normal
+				.base_extrinsic
+				.saturating_add(crate::tx_extension(0).weight(call))
+				.saturating_add(call_weight)
+				.ref_time()
+		};
+		let direct_per_block = max_normal / cost(&direct, direct.get_dispatch_info().call_weight);
+
+		let n = <Runtime as pallet_prosumer::Config>::MaxReadingsPerBatch::get();
+		assert!(n <= 500, "the ledger's on_readings is benchmarked up to 500 readings");
+		let batch = ReadingBatchOf::<Runtime>::truncate_from(vec![
+			RelayedReading {
+				meter: AccountId::from([0u8; 32]),
+				reading,
+				signature: MeterSignature(sr25519::Signature::from_raw([0u8; 64])),
+			};
+			n as usize
+		]);
+		let relayed =
+			RuntimeCall::Prosumer(pallet_prosumer::Call::submit_readings { readings: batch });
+		let charged = relayed.get_dispatch_info().call_weight;
+		assert_eq!(charged, crate::Prosumer::submit_readings_weight(n, n, n));
+		// Charged as if each reading were in a zone and period of its own; a town's batch
+		// is refunded down to its zones (32 at most) in one period.
+		let per_batch_worst = cost(&relayed, charged);
+		let per_batch_town = cost(&relayed, crate::Prosumer::submit_readings_weight(n, n, 32));
+		let worst_per_block = max_normal / per_batch_worst * u64::from(n);
+		let town_per_block = u64::from(n) * max_normal / per_batch_town;
+		println!(
+			"readings per block: {direct_per_block} sent by their meters; relayed in batches of {n}: \
+			 {worst_per_block} charged at the worst, {town_per_block} after refunds in 32 zones \
+			 ({:.0} µs a relayed reading against {:.0} µs a direct one)",
+			per_batch_town as f64 / f64::from(n) / 1e6,
+			max_normal as f64 / direct_per_block as f64 / 1e6,
+		);
+		assert!(town_per_block >= 2 * direct_per_block, "{town_per_block} vs {direct_per_block}");
+	}
+}
+
 mod market {
 	//! The grid, the clearing's weight bound, and orders on the demo chain.
 

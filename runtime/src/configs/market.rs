@@ -6,7 +6,12 @@ use crate::{
 };
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::ConstU32, PalletId},
-	sp_runtime::{traits::AccountIdConversion, transaction_validity::TransactionPriority},
+	sp_core, sp_io,
+	sp_runtime::{
+		traits::{AccountIdConversion, Lazy, Verify},
+		transaction_validity::TransactionPriority,
+		MultiSigner,
+	},
 };
 
 use super::ConsortiumOrigin;
@@ -72,17 +77,54 @@ impl pallet_prosumer::Config for Runtime {
 	#[cfg(feature = "runtime-benchmarks")]
 	type OnSuspend = ();
 	type WeightInfo = pallet_prosumer::weights::SubstrateWeight<Runtime>;
+	type MeterSignature = MeterSignature;
+	/// 500 readings, 58 KB: a concentrator's batch is checked in the pool in tens of
+	/// milliseconds, and a block takes nine such batches (docs/benchmarks.md).
+	type MaxReadingsPerBatch = ConstU32<500>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TimestampBenchmarkHelper;
+}
+
+/// The signature a meter gives a reading that a data concentrator relays: sr25519 over
+/// `pallet_prosumer::relayed_reading_message`, verified against the meter's account as an
+/// sr25519 key. One kind only, so that the benchmarked weight is the weight; a meter whose
+/// key is of another kind submits its readings itself.
+#[derive(
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	scale_info::TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct MeterSignature(pub sp_core::sr25519::Signature);
+
+impl Verify for MeterSignature {
+	type Signer = MultiSigner;
+
+	fn verify<L: Lazy<[u8]>>(&self, mut message: L, meter: &AccountId) -> bool {
+		let public = sp_core::sr25519::Public::from_raw(*AsRef::<[u8; 32]>::as_ref(meter));
+		sp_io::crypto::sr25519_verify(&self.0, message.get(), &public)
+	}
 }
 
 /// Sets `pallet-timestamp`'s clock in benchmarks.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct TimestampBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_prosumer::BenchmarkHelper for TimestampBenchmarkHelper {
+impl pallet_prosumer::BenchmarkHelper<AccountId, MeterSignature> for TimestampBenchmarkHelper {
 	fn set_unix_time_ms(millis: u64) {
 		polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(millis);
+	}
+	fn sign_as_meter(index: u32, message: &[u8]) -> (AccountId, MeterSignature) {
+		const METER: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"metr");
+		let seed = alloc::format!("//meter//{index}").into_bytes();
+		let public = sp_io::crypto::sr25519_generate(METER, Some(seed));
+		let signature = sp_io::crypto::sr25519_sign(METER, &public, message)
+			.expect("the key was just generated in the benchmark's keystore");
+		(AccountId::from(public), MeterSignature(signature))
 	}
 }
 

@@ -6,7 +6,7 @@ mod market;
 
 pub use consensus::ConsortiumSessionManager;
 pub use governance::{ConsortiumInstance, ConsortiumOrigin, ValidatorSetInstance};
-pub use market::{GridAccount, MeterReadingPriority, PeriodLength, PERIOD_SECONDS};
+pub use market::{GridAccount, MeterReadingPriority, MeterSignature, PeriodLength, PERIOD_SECONDS};
 
 use crate::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
