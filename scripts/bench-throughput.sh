@@ -4,6 +4,11 @@
 # it needs the release node (scripts/test.sh or `cargo build --release -p energy-node`) and
 # the simulator's npm packages (scripts/setup.sh). Arguments go to the script, e.g.
 #   scripts/bench-throughput.sh --meters 12000 --period-seconds 12 --seconds 60
+#   scripts/bench-throughput.sh --phases readings,relayed --concentrators 8
+# Phases (--phases, default all three, run in this order): `readings` (one extrinsic per
+# meter), `relayed` (the meters' signed readings in batches of data concentrators, C of them
+# with --concentrators C, default 4; the spec then has them in genesis, which needs a runtime
+# with concentrators) and `transfers`. A table with a row per phase ends the output.
 # Figures and findings: docs/benchmarks.md, "Meter readings".
 set -euo pipefail
 source "$(dirname "$0")/common.sh"

@@ -4,6 +4,7 @@
 #   scripts/meters.sh 10          # 10 meters, `dev-fast` chain (12-second periods)
 #   scripts/meters.sh 10000       # 10,000 meters, `dev` chain (quarter-hour periods)
 #   scripts/meters.sh 10000 --period-seconds 60 -- --time-warp 15
+#   scripts/meters.sh 10000 --concentrators 4   # readings relayed in batches by 4 concentrators
 #
 # It writes a chain spec with N participants and their meters in genesis (tools/meter-sim
 # `chain-spec`), starts a single-validator node on it (Alice, `--dev`, RPC on
@@ -17,6 +18,8 @@
 #                        10,000 meters need about seven 6-second blocks per period)
 #   --period-seconds S   another delivery-period length (genesis `prosumer.periodSeconds`)
 #   --seed S             the profiles' and participants' seed (default 1)
+#   --concentrators C    C data concentrators in genesis, and the simulator sends every
+#                        reading through them in batches (default 0: each meter sends its own)
 #
 # Environment: RPC_PORT (9944), P2P_PORT (30433), METERS_DIR (where the spec, the node's
 # database and its log go; default $TMPDIR/energy-meters-N, emptied at start), NODE_BIN.
@@ -24,7 +27,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 require_node_bin
 
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 count="${1:-}"
 [[ "$count" =~ ^[0-9]+$ ]] && [ "$count" -gt 0 ] || usage 2
@@ -32,17 +35,20 @@ shift
 chain=""
 period_args=()
 seed=1
+concentrators=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--chain) chain="$2"; shift 2 ;;
 		--period-seconds) period_args=(--period-seconds "$2"); shift 2 ;;
 		--seed) seed="$2"; shift 2 ;;
+		--concentrators) concentrators="$2"; shift 2 ;;
 		--) shift; break ;;
 		-h|--help) usage ;;
 		*) echo "meters.sh: unknown option $1 (simulator options go after --)" >&2; usage 2 ;;
 	esac
 done
 [ -n "$chain" ] || { if [ "$count" -le 500 ]; then chain=dev-fast; else chain=dev; fi; }
+[[ "$concentrators" =~ ^[0-9]+$ ]] || { echo "meters.sh: --concentrators takes a whole number" >&2; usage 2; }
 
 SIM_DIR="$ROOT/tools/meter-sim"
 if [ ! -d "$SIM_DIR/node_modules/@polkadot/api" ]; then
@@ -60,7 +66,8 @@ mkdir -p "$DIR"
 pool_limit=$((count * 2 > 8192 ? count * 2 : 8192))
 
 NODE_BIN="$NODE_BIN" node "$SIM_DIR/bin/meter-sim.mjs" chain-spec \
-	--meters "$count" --chain "$chain" --seed "$seed" "${period_args[@]}" --out "$DIR/spec.json"
+	--meters "$count" --chain "$chain" --seed "$seed" "${period_args[@]}" \
+	--concentrators "$concentrators" --out "$DIR/spec.json"
 
 echo "meters.sh: starting the node (log: $DIR/node.log)"
 start=$(date +%s)
@@ -90,5 +97,5 @@ echo "meters.sh: node producing blocks $(( $(date +%s) - start )) s after start;
 
 status=0
 node "$SIM_DIR/bin/meter-sim.mjs" run --rpc "ws://127.0.0.1:$RPC_PORT" --meters "$count" \
-	--seed "$seed" --max-pending $((pool_limit - 192)) "$@" || status=$?
+	--seed "$seed" --concentrators "$concentrators" --max-pending $((pool_limit - 192)) "$@" || status=$?
 exit "$status"

@@ -1,14 +1,24 @@
-// The meter simulator (tools/meter-sim) end to end: it writes a dev-fast chain spec with 20
-// simulated participants and meters in genesis, a node starts from it, and the simulator
-// drives the 20 meters for three 12-second periods of a simulated June morning. Every
-// reading it reports as sent must be on the chain exactly: the participant's stored energy
-// history, the meter's last period and counters, and the ReadingRecorded events of the
-// blocks it names. Nothing may be refused.
+// The meter simulator (tools/meter-sim) end to end: it writes a dev-fast chain spec with 24
+// simulated participants and meters and 2 data concentrators in genesis, a node starts from
+// it, and on that one node, at the same time:
+// - the simulator drives meters 0–19 for three 12-second periods of a simulated June
+//   morning, each meter sending its own signed reading;
+// - a second simulator drives meters 20–23 for two periods with `--concentrators 2`: each
+//   meter signs its reading, and the two concentrators relay them in
+//   `prosumer.submitReadings` batches.
+// Every reading a simulator reports as sent must be on the chain exactly: the participant's
+// stored energy history, the meter's last period and counters, and the ReadingRecorded
+// events of the blocks it names; relayed ones also in a batch of their concentrator in that
+// block, with its ReadingsRelayed event. Nothing may be refused.
+//
+// The two runs overlap so that the relayed case adds little time (it needs no node of its
+// own and fits within the direct run's three periods); they drive disjoint meters, and each
+// simulator ignores the other's readings.
 //
 // The simulator runs as the command a newcomer runs (`meter-sim chain-spec`, `meter-sim
 // run --json --report`), from its own package; scripts/setup.sh installs its node_modules.
 // Timings: `# timing:` lines.
-import { test, before, after } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -21,6 +31,10 @@ const SIM_DIR = join(ROOT, 'tools', 'meter-sim');
 const SIM = join(SIM_DIR, 'bin', 'meter-sim.mjs');
 const METERS = 20;
 const PERIODS = 3;
+// The relayed run: meters METERS … METERS + RELAYED_METERS − 1 through CONCENTRATORS.
+const RELAYED_METERS = 4;
+const RELAYED_PERIODS = 2;
+const CONCENTRATORS = 2;
 
 const started = Date.now();
 const timing = (name, since = started) =>
@@ -47,9 +61,10 @@ before(async () => {
   dir = scratchDir('meter-sim');
   const t0 = Date.now();
   const spec = join(dir, 'spec.json');
-  const { stderr } = await meterSim(['chain-spec', '--meters', String(METERS), '--chain', 'dev-fast', '--out', spec], 60000);
+  const { stderr } = await meterSim(['chain-spec', '--meters', String(METERS + RELAYED_METERS),
+    '--concentrators', String(CONCENTRATORS), '--chain', 'dev-fast', '--out', spec], 60000);
   console.log(`# ${stderr.trim()}`);
-  timing('chain_spec_20_meters', t0);
+  timing('chain_spec_24_meters', t0);
   node = await startDevNode('meter-sim', spec);
   api = await connect(node.url);
   await waitFor('a finalized block', async () => (await finalizedNumber(api)) >= 1, 60000, 250);
@@ -61,44 +76,24 @@ after(async () => {
   await node?.stop();
 });
 
-test('the simulator drives 20 meters for 3 periods and the chain stores exactly the energy it sent', async () => {
-  const t0 = Date.now();
-  const reportPath = join(dir, 'report.json');
-  const { stdout, stderr } = await meterSim([
-    'run', '--rpc', node.url, '--meters', String(METERS), '--periods', String(PERIODS),
-    // A June morning, whatever the time of the run: prosumers and producers export.
-    '--sim-start', '2026-06-21T09:00:00Z',
-    '--json', '--report', reportPath,
-  ], 150000);
-  timing('simulator_run_3_periods', t0);
-  for (const line of stderr.trim().split('\n')) console.log(`# sim: ${line}`);
-  const summary = JSON.parse(stdout.trim().split('\n').at(-1));
-
-  // What the simulator says it did.
-  assert.equal(summary.meters, METERS);
-  assert.equal(summary.skippedMeters, 0);
-  assert.equal(summary.periodsSent, PERIODS);
-  assert.deepEqual(summary.refused, {}, 'no reading refused');
-  assert.equal(summary.sent, METERS * PERIODS, 'one reading per meter and period');
-  assert.equal(summary.included, summary.sent);
-  assert.equal(summary.finalized, summary.sent);
-  assert.equal(summary.mismatched, 0);
-  assert.equal(summary.dropped + summary.expired + summary.pending, 0);
-  assert.equal(summary.stoppedBy, 'periods');
-
-  // What the chain holds, meter by meter.
-  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
-  assert.equal(report.meters.length, METERS);
+/**
+ * Checks the chain against a simulator's report, meter by meter: the participant's energy
+ * history is exactly the readings sent (nothing else reports for these meters), the meter's
+ * record holds the last one, and each reading's ReadingRecorded event is in the block the
+ * report names. `onReading(m, r, events, blockHash)` checks more per reading. Returns the
+ * roles seen and the energy metered.
+ */
+async function checkChainAgainst(report, periods, onReading = async () => {}) {
   const roles = new Set();
   let energy = 0;
   for (const m of report.meters) {
     roles.add(m.role);
-    assert.equal(m.readings.length, PERIODS, `meter ${m.index}`);
+    assert.equal(m.readings.length, periods, `meter ${m.index}`);
     assert.deepEqual(m.refused, []);
     const sent = m.readings.map((r) => [r.period, r.energy.importedWh, r.energy.exportedWh]);
-    const periods = sent.map(([p]) => p);
-    assert.deepEqual(periods, [...periods].sort((a, b) => a - b));
-    assert.equal(periods.at(-1) - periods[0], PERIODS - 1, 'consecutive periods');
+    const ps = sent.map(([p]) => p);
+    assert.deepEqual(ps, [...ps].sort((a, b) => a - b));
+    assert.equal(ps.at(-1) - ps[0], periods - 1, 'consecutive periods');
 
     // The participant's energy history is exactly the readings sent (nothing else reports).
     const history = await api.query.prosumer.energyHistory(m.participant);
@@ -125,7 +120,8 @@ test('the simulator drives 20 meters for 3 periods and the chain stores exactly 
     for (const r of m.readings) {
       assert.equal(r.status, 'finalized');
       assert.ok(r.finalized >= r.block);
-      const events = await api.query.system.events.at(await api.rpc.chain.getBlockHash(r.block));
+      const blockHash = await api.rpc.chain.getBlockHash(r.block);
+      const events = await api.query.system.events.at(blockHash);
       const recorded = events.map(({ event }) => event)
         .filter((e) => api.events.prosumer.ReadingRecorded.is(e) && e.data.meter.toString() === m.meter);
       assert.equal(recorded.length, 1, `meter ${m.index} period ${r.period} in block ${r.block}`);
@@ -133,12 +129,113 @@ test('the simulator drives 20 meters for 3 periods and the chain stores exactly 
       assert.equal(participant.toString(), m.participant);
       assert.deepEqual([e.period.toNumber(), e.importedWh.toNumber(), e.exportedWh.toNumber()],
         [r.period, r.energy.importedWh, r.energy.exportedWh]);
+      await onReading(m, r, events, blockHash);
     }
   }
-  assert.ok(roles.size >= 2, `mixed roles: ${[...roles]}`);
-  assert.ok(energy > 0, 'some energy metered');
-  assert.ok(summary.energy.importedWh > 0 && summary.energy.exportedWh > 0, 'imports and, in the sun, exports');
-  console.log(`# ${summary.sent} readings, ${summary.energy.importedWh} Wh imported, ${summary.energy.exportedWh} Wh exported, ` +
-    `fastest burst ${summary.sending.maxPerSecond}/s, at most ${summary.blocks.maxReadings} readings in a block`);
-  timing('meter_sim_test_total');
+  return { roles, energy };
+}
+
+// Both runs at once on the one node (see the header).
+describe('the simulator on one dev-fast node', { concurrency: true }, () => {
+  test('the simulator drives 20 meters for 3 periods and the chain stores exactly the energy it sent', async () => {
+    const t0 = Date.now();
+    const reportPath = join(dir, 'report.json');
+    const { stdout, stderr } = await meterSim([
+      'run', '--rpc', node.url, '--meters', String(METERS), '--periods', String(PERIODS),
+      // A June morning, whatever the time of the run: prosumers and producers export.
+      '--sim-start', '2026-06-21T09:00:00Z',
+      '--json', '--report', reportPath,
+    ], 150000);
+    timing('simulator_run_3_periods', t0);
+    for (const line of stderr.trim().split('\n')) console.log(`# sim: ${line}`);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1));
+
+    // What the simulator says it did.
+    assert.equal(summary.mode, 'direct');
+    assert.equal(summary.meters, METERS);
+    assert.equal(summary.skippedMeters, 0);
+    assert.equal(summary.periodsSent, PERIODS);
+    assert.deepEqual(summary.refused, {}, 'no reading refused');
+    assert.equal(summary.sent, METERS * PERIODS, 'one reading per meter and period');
+    assert.equal(summary.included, summary.sent);
+    assert.equal(summary.finalized, summary.sent);
+    assert.equal(summary.mismatched, 0);
+    assert.equal(summary.dropped + summary.expired + summary.pending, 0);
+    assert.equal(summary.batches.sent, 0);
+    assert.equal(summary.stoppedBy, 'periods');
+
+    // What the chain holds, meter by meter.
+    const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+    assert.equal(report.meters.length, METERS);
+    const { roles, energy } = await checkChainAgainst(report, PERIODS);
+    assert.ok(roles.size >= 2, `mixed roles: ${[...roles]}`);
+    assert.ok(energy > 0, 'some energy metered');
+    assert.ok(summary.energy.importedWh > 0 && summary.energy.exportedWh > 0, 'imports and, in the sun, exports');
+    console.log(`# ${summary.sent} readings, ${summary.energy.importedWh} Wh imported, ${summary.energy.exportedWh} Wh exported, ` +
+      `fastest burst ${summary.sending.maxPerSecond}/s, at most ${summary.blocks.maxReadings} readings in a block`);
+    timing('meter_sim_test_total');
+  });
+
+  test('with --concentrators 2, 4 meters\' readings are relayed in batches and stored exactly as sent', async () => {
+    const t0 = Date.now();
+    const reportPath = join(dir, 'report-relayed.json');
+    const { stdout, stderr } = await meterSim([
+      'run', '--rpc', node.url, '--first', String(METERS), '--meters', String(RELAYED_METERS),
+      '--concentrators', String(CONCENTRATORS), '--periods', String(RELAYED_PERIODS),
+      '--sim-start', '2026-06-21T09:00:00Z',
+      '--json', '--report', reportPath,
+    ], 150000);
+    timing('simulator_run_relayed_2_periods', t0);
+    for (const line of stderr.trim().split('\n')) console.log(`# sim relayed: ${line}`);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1));
+
+    assert.equal(summary.mode, 'relayed');
+    assert.equal(summary.concentrators, CONCENTRATORS);
+    assert.equal(summary.meters, RELAYED_METERS);
+    assert.equal(summary.skippedMeters, 0);
+    assert.equal(summary.periodsSent, RELAYED_PERIODS);
+    assert.deepEqual(summary.refused, {}, 'no reading refused');
+    assert.deepEqual(summary.batches.refused, {}, 'no batch refused');
+    assert.equal(summary.sent, RELAYED_METERS * RELAYED_PERIODS, 'one reading per meter and period');
+    assert.equal(summary.included, summary.sent);
+    assert.equal(summary.finalized, summary.sent);
+    assert.equal(summary.mismatched, 0);
+    assert.equal(summary.dropped + summary.expired + summary.pending, 0);
+    assert.equal(summary.stoppedBy, 'periods');
+    // Each concentrator relays its 2 meters' readings of a period in one batch.
+    assert.equal(summary.batches.sent, CONCENTRATORS * RELAYED_PERIODS);
+    assert.equal(summary.batches.included, summary.batches.sent, 'a ReadingsRelayed event for every batch');
+    assert.equal(summary.batches.readingsAccepted, summary.sent);
+    assert.equal(summary.batches.readingsRefused, 0);
+
+    const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+    assert.equal(report.meters.length, RELAYED_METERS);
+    const concentrators = new Set(report.concentrators.map((c) => c.address));
+    assert.equal(concentrators.size, CONCENTRATORS);
+    const relayedEvents = new Set();
+    await checkChainAgainst(report, RELAYED_PERIODS, async (m, r, events, blockHash) => {
+      // Relayed by the concentrator the report names: its batch in the block carries the
+      // reading, and the block has that concentrator's ReadingsRelayed event.
+      assert.ok(concentrators.has(r.concentrator), `meter ${m.index}: concentrator ${r.concentrator}`);
+      const block = await api.rpc.chain.getBlock(blockHash);
+      const batches = block.block.extrinsics.filter((x) => x.method.section === 'prosumer' &&
+        x.method.method === 'submitReadings' && x.signer.toString() === r.concentrator);
+      const carried = batches.flatMap((x) => x.method.args[0].map((entry) => [entry.meter.toString(), entry.reading.period.toNumber()]));
+      assert.ok(carried.some(([meter, period]) => meter === m.meter && period === r.period),
+        `meter ${m.index} period ${r.period} in a batch of ${r.concentrator} in block ${r.block}`);
+      const relayed = events.map(({ event }) => event)
+        .filter((e) => api.events.prosumer.ReadingsRelayed.is(e) && e.data.concentrator.toString() === r.concentrator);
+      assert.ok(relayed.length >= 1, `ReadingsRelayed of ${r.concentrator} in block ${r.block}`);
+      for (const e of relayed) {
+        assert.equal(e.data.refused.toNumber(), 0);
+        relayedEvents.add(`${r.block}/${e.data.concentrator}/${e.data.accepted}`);
+      }
+    });
+    assert.ok(relayedEvents.size >= CONCENTRATORS, `ReadingsRelayed events seen: ${[...relayedEvents]}`);
+    // The meters signed no transaction of their own: their accounts never used a nonce.
+    for (const m of report.meters) {
+      assert.equal((await api.rpc.system.accountNextIndex(m.meter)).toNumber(), 0, `meter ${m.index} sent nothing itself`);
+    }
+    console.log(`# relayed: ${summary.sent} readings in ${summary.batches.sent} batches via ${summary.concentrators} concentrators`);
+  });
 });

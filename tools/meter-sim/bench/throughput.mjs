@@ -1,24 +1,34 @@
 #!/usr/bin/env node
 // Throughput of the four-validator local network: meter readings per second sustained, with
-// finality lag, and in the same run the same figure for `balances.transferKeepAlive` from as
-// many accounts. A benchmark that prints figures, not a test: run it with
-// scripts/bench-throughput.sh (which builds nothing; it needs the release node).
+// finality lag, sent directly (one extrinsic per meter) and relayed by data concentrators
+// (batches of up to `MaxReadingsPerBatch` readings), and in the same run the same figure for
+// `balances.transferKeepAlive` from as many accounts. A benchmark that prints figures, not a
+// test: run it with scripts/bench-throughput.sh (which builds nothing; it needs the release
+// node).
 //
 // What it does:
 //  1. A chain spec: the `local` preset with N simulated participants and their meters in
 //     genesis and `--period-seconds` delivery periods (12 s by default, so that N meters
-//     offer N / 12 readings a second: 12,000 meters offer the issue's 1,000 a second).
+//     offer N / 12 readings a second: 12,000 meters offer the issue's 1,000 a second), and,
+//     for the `relayed` phase, `--concentrators` C data concentrators.
 //  2. The four validators of scripts/local-net.sh on loopback, with its pool settings.
-//  3. Readings: after each period ends, every meter's reading for it is sent at once (meters
-//     report at the boundary), spread over the four nodes' RPC; signed before the phase so
-//     that the client's work does not compete with the nodes'. For `--seconds`.
-//  4. Transfers: the same bursts, each participant account sending `transferKeepAlive` once
-//     per period to another, for the same time.
-//  5. For each phase: the transactions included per second in the best chain over the
-//     window (block timestamps), per-block counts and weights, and the finality lag (best
+//  3. `readings`: after each period ends, every meter's reading for it is sent at once
+//     (meters report at the boundary), spread over the four nodes' RPC; signed before the
+//     phase so that the client's work does not compete with the nodes'. For `--seconds`.
+//  4. `relayed`: the same, but each meter's signed reading goes to concentrator (meter mod C)
+//     and each concentrator sends its meters' readings of the period in batches. The meters'
+//     signatures are made before the phase; the batches are signed at each burst with the
+//     concentrators' nonces read from the node (one signature a batch).
+//  5. `transfers`: the same bursts, each participant account sending `transferKeepAlive`
+//     once per period to another, for the same time.
+//  6. For each phase: the readings (or transfers) included per second in the best chain over
+//     the window (block timestamps), per-block counts and weights, and the finality lag (best
 //     minus finalized, in blocks, sampled at every new best block). Then the network stops.
 //
-// Output: human-readable lines and one `# result: {json}` line per phase.
+// `--phases` chooses the phases (in this order whatever the list's): readings,relayed,transfers.
+//
+// Output: human-readable lines, one `# result: {json}` line per phase, and a table with a
+// row per phase at the end.
 
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
@@ -29,7 +39,7 @@ import { fileURLToPath } from 'node:url';
 import {
   connectApi, buildSpec, defaultNodeBin, loadSimMeters, makeReadingSigner, makeClock,
   presignReadings, Submitter, periodClock, deriveKeys, keyringPair, cryptoWaitReady,
-  prosumerErrorName, classify,
+  prosumerErrorName, classify, openRelay, presignRelayedReadings, signRelayedBatches, nextNonces,
 } from '../lib/index.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -40,7 +50,8 @@ const { values: opt } = parseArgs({
     meters: { type: 'string', default: '12000' },
     'period-seconds': { type: 'string', default: '12' },
     seconds: { type: 'string', default: '60' },
-    phases: { type: 'string', default: 'readings,transfers' },
+    phases: { type: 'string', default: 'readings,relayed,transfers' },
+    concentrators: { type: 'string', default: '4' },
     dir: { type: 'string' },
     'rpc-base': { type: 'string', default: '29944' },
     'p2p-base': { type: 'string', default: '40333' },
@@ -53,6 +64,10 @@ const N = Number(opt.meters);
 const P = Number(opt['period-seconds']);
 const WINDOW = Number(opt.seconds);
 const phases = opt.phases.split(',');
+const PHASES = ['readings', 'relayed', 'transfers'];
+for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}: choose among ${PHASES.join(', ')}`);
+const C = Number(opt.concentrators);
+if (phases.includes('relayed') && !(Number.isInteger(C) && C >= 1)) throw new Error('--concentrators must be at least 1 for the relayed phase');
 const nodeBin = defaultNodeBin();
 const dir = opt.dir ?? mkdtempSync(join(tmpdir(), 'energy-throughput-'));
 mkdirSync(dir, { recursive: true });
@@ -76,8 +91,8 @@ function log(line) {
 
 /**
  * Follows the best chain on `api`: per block, its number, timestamp, extrinsic count (less
- * the timestamp inherent), failed extrinsics, normal-class weight used, and the finality
- * lag when it arrived.
+ * the timestamp inherent), readings recorded and refused and batches relayed (events),
+ * failed extrinsics, normal-class weight used, and the finality lag when it arrived.
  */
 function followBlocks(api) {
   const blocks = [];
@@ -99,12 +114,15 @@ function followBlocks(api) {
           api.query.system.blockWeight.at(hash),
           api.query.system.events.at(hash),
         ]);
-        const failed = events.filter(({ event }) => event.section === 'system' && event.method === 'ExtrinsicFailed').length;
+        const count = (section, method) => events.filter(({ event }) => event.section === section && event.method === method).length;
         blocks.push({
           number,
           timestampMs: now.toNumber(),
           transactions: block.block.extrinsics.length - 1,
-          failed,
+          readings: count('prosumer', 'ReadingRecorded'),
+          readingsRefused: count('prosumer', 'ReadingRefused'),
+          batches: count('prosumer', 'ReadingsRelayed'),
+          failed: count('system', 'ExtrinsicFailed'),
           normalRefTimeMs: weight.normal.refTime.toBigInt() / 1_000_000_000n,
           lengthBytes: block.block.toU8a().length,
           lag,
@@ -116,16 +134,27 @@ function followBlocks(api) {
   return { blocks, start, stop: () => unsubs.forEach((u) => u()), finalizedNow: () => finalized, bestTimestampMs };
 }
 
-/** Figures of one phase from the blocks whose timestamps fall in [from, to). */
-function summarize(name, blocks, from, to, offered) {
+/**
+ * Figures of one phase from the blocks whose timestamps fall in [from, to). `unit` is what
+ * is counted as included: `transactions` (a direct reading or a transfer is one) or
+ * `readings` (ReadingRecorded events: a relayed batch holds many).
+ */
+/** Says so if the window opened (its first period ended) before its burst was ready. */
+function warnIfLate(from) {
+  if (Date.now() > from) log(`warning: signing ended ${((Date.now() - from) / 1000).toFixed(1)} s after the window opened; its first blocks count as idle`);
+}
+
+function summarize(name, blocks, from, to, offered, unit = 'transactions') {
   const inWindow = blocks.filter((b) => b.timestampMs >= from && b.timestampMs < to);
-  const included = inWindow.reduce((s, b) => s + b.transactions, 0);
-  const failed = inWindow.reduce((s, b) => s + b.failed, 0);
+  const sum = (key) => inWindow.reduce((s, b) => s + b[key], 0);
+  const included = sum(unit);
+  const failed = sum('failed');
   const seconds = (to - from) / 1000;
-  const perBlock = inWindow.map((b) => b.transactions);
+  const perBlock = inWindow.map((b) => b[unit]);
   const lags = inWindow.map((b) => b.lag);
   const result = {
     phase: name,
+    unit,
     seconds,
     blocks: inWindow.length,
     offeredPerSecond: Math.round(offered / seconds),
@@ -138,8 +167,12 @@ function summarize(name, blocks, from, to, offered) {
     blockBytesMax: Math.max(0, ...inWindow.map((b) => b.lengthBytes)),
     finalityLagMax: Math.max(0, ...lags),
     finalityLagMean: lags.length ? +(lags.reduce((a, b) => a + b, 0) / lags.length).toFixed(2) : 0,
+    transactions: sum('transactions'),
+    readingsRecorded: sum('readings'),
+    readingsRefusedInBlock: sum('readingsRefused'),
+    batchesRelayed: sum('batches'),
   };
-  log(`${name}: ${result.includedPerSecond}/s included over ${seconds} s (${included} in ${result.blocks} blocks; ` +
+  log(`${name}: ${result.includedPerSecond} ${unit}/s included over ${seconds} s (${included} in ${result.blocks} blocks; ` +
     `offered ${result.offeredPerSecond}/s); per block max ${result.perBlockMax}, mean ${result.perBlockMean}; ` +
     `normal weight max ${result.normalWeightMsMax} ms of 1500; finality lag max ${result.finalityLagMax}, mean ${result.finalityLagMean}; ` +
     `failed ${failed}`);
@@ -149,7 +182,9 @@ function summarize(name, blocks, from, to, offered) {
 
 /**
  * Sends `bursts[k]` at the end of period `firstPeriod + k` (one burst a period), spread over
- * the submitters, and returns the count sent and the refusals by reason.
+ * the submitters, and returns the count sent and the refusals by reason. A burst is a list
+ * of signed extrinsics (0x-hex), or a function that makes it when it is due (`{ hexes,
+ * count }`: relayed batches, signed with fresh nonces, `count` readings in all).
  */
 async function sendBursts(follower, submitters, bursts, firstPeriod, nameOfCustom) {
   const refused = {};
@@ -163,17 +198,44 @@ async function sendBursts(follower, submitters, bursts, firstPeriod, nameOfCusto
     while (follower.bestTimestampMs() < end) await sleep(100);
     // ... on every node: give the block a second to reach the three others.
     await sleep(1000);
-    const burst = bursts[k];
-    const share = Math.ceil(burst.length / submitters.length);
+    const made = typeof bursts[k] === 'function' ? await bursts[k]() : { hexes: bursts[k], count: bursts[k].length };
+    const burst = made.hexes;
     const t0 = Date.now();
-    const answers = (await Promise.all(submitters.map((s, i) => s.submit(burst.slice(i * share, (i + 1) * share))))).flat();
+    // Keep a JSON-RPC message of large batches within the node's request size (15 MiB).
+    const longest = Math.max(1, ...burst.map((hex) => hex.length));
+    const batchSize = Math.max(1, Math.min(256, Math.floor((8 << 20) / longest)));
+    let answers;
+    if (made.routes) {
+      // Relayed batches go to their concentrator's node. A batch the node refuses because
+      // its period has not ended there yet (the boundary block is still on its way) keeps
+      // its nonce and is sent again a second later, signed anew (the pool bans the hash of
+      // what it refused), up to five times.
+      const send = async (items) => (await Promise.all(submitters.map((s, n) =>
+        s.submit(items.filter((it) => it.route === n).map((it) => it.hex), { batchSize })
+          .then((got) => got.map((answer, j) => ({ answer, item: items.filter((it) => it.route === n)[j] })))))).flat();
+      let pending = burst.map((hex, i) => ({ hex, route: made.routes[i], resign: made.resigns[i] }));
+      answers = [];
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const got = await send(pending);
+        const retry = attempt < 5
+          ? got.filter(({ answer }) => answer.hash === undefined && classify(answer.error, nameOfCustom).reason === 'PeriodNotEnded')
+          : [];
+        answers.push(...got.filter((g) => !retry.includes(g)).map(({ answer }) => answer));
+        pending = retry.map(({ item }) => ({ ...item, hex: item.resign() }));
+        if (pending.length > 0) await sleep(1000);
+      }
+    } else {
+      // Contiguous shares over the nodes.
+      const share = Math.ceil(burst.length / submitters.length);
+      answers = (await Promise.all(submitters.map((s, i) => s.submit(burst.slice(i * share, (i + 1) * share), { batchSize })))).flat();
+    }
     for (const a of answers) {
       if (a.hash !== undefined) continue;
       const { reason } = classify(a.error, nameOfCustom);
       refused[reason] = (refused[reason] ?? 0) + 1;
     }
-    sent += burst.length;
-    log(`  burst ${k + 1}/${bursts.length}: ${burst.length} sent in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
+    sent += made.count;
+    log(`  burst ${k + 1}/${bursts.length}: ${made.count} sent${made.count !== burst.length ? ` in ${burst.length} extrinsics` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
       (Object.keys(refused).length ? `; refused so far ${JSON.stringify(refused)}` : ''));
   }
   return { sent, refused, seconds: (Date.now() - startedAt) / 1000 };
@@ -183,13 +245,17 @@ async function main() {
   await cryptoWaitReady();
   const periodsInWindow = Math.ceil(WINDOW / P);
   log(`throughput: ${N} meters, ${P}-s periods, ${WINDOW}-s window (${periodsInWindow} bursts a phase), ` +
+    `phases ${PHASES.filter((p) => phases.includes(p)).join(', ')}` +
+    `${phases.includes('relayed') ? ` (relayed via ${C} concentrators)` : ''}, ` +
     `pool ${env.POOL_ARGS ?? '(local-net.sh defaults)'}, in ${dir}`);
 
   let t = Date.now();
-  const { spec } = await buildSpec({ nodeBin, chain: 'local', count: N, periodSeconds: P });
+  // Concentrators only when relaying: a runtime without them refuses the genesis key.
+  const relays = phases.includes('relayed') ? C : 0;
+  const { spec } = await buildSpec({ nodeBin, chain: 'local', count: N, periodSeconds: P, concentrators: relays });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  log(`chain spec with ${N} participants and meters: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  log(`chain spec with ${N} participants and meters${relays ? ` and ${relays} concentrators` : ''}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
   env.CHAIN = specPath;
 
   t = Date.now();
@@ -208,18 +274,60 @@ async function main() {
     const { meters, skipped } = await loadSimMeters(api, { meters: N });
     if (skipped.length) log(`${skipped.length} meters unusable: ${JSON.stringify(skipped.slice(0, 3))}`);
     const signer = makeReadingSigner(api, meters[0].key.pair);
-    const { period } = await periodClock(api);
-    // The first burst is for the next period to end; sign every burst now.
+    // The first burst is for the period after the next: signing every burst (about 9 s for
+    // 60,000) must be done before it ends, or the window would open on idle blocks.
+    const period = (await periodClock(api)).period + 1;
     const periods = Array.from({ length: periodsInWindow }, (_, k) => period + k);
     t = Date.now();
     const bursts = periods.map((p) => presignReadings({ meters, signer, clock: makeClock({ periodSeconds: P }), periods: [p] }).map((s) => s.hex));
     log(`readings: ${bursts.flat().length} signed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const from = (period + 1) * P * 1000;
+    warnIfLate(from);
     const sent = await sendBursts(follower, submitters, bursts, period, nameOfCustom);
     const to = from + periodsInWindow * P * 1000;
     while (Date.now() < to + 15000) await sleep(1000); // let the last blocks arrive
     log(`readings refused at submission: ${JSON.stringify(sent.refused)}`);
     results.push(summarize('readings', follower.blocks, from, to, sent.sent));
+  }
+
+  if (phases.includes('relayed')) {
+    // Let the backlog clear, so the batches have the blocks to themselves, and read the
+    // meters' registers again (the readings phase assumed every reading went in).
+    while ((await api.rpc.author.pendingExtrinsics()).length > 0) await sleep(2000);
+    const { meters, skipped } = await loadSimMeters(api, { meters: N, nonces: false });
+    if (skipped.length) log(`${skipped.length} meters unusable: ${JSON.stringify(skipped.slice(0, 3))}`);
+    const relay = await openRelay(api, { count: C, sampleMeterPair: meters[0].key.pair, log });
+    // As for `readings`: the first burst is for the period after the next.
+    const period = (await periodClock(api)).period + 1;
+    const periods = Array.from({ length: periodsInWindow }, (_, k) => period + k);
+    t = Date.now();
+    const readings = presignRelayedReadings({ meters, relay, clock: makeClock({ periodSeconds: P }), periods });
+    log(`relayed: ${readings.length} readings signed by their meters in ${((Date.now() - t) / 1000).toFixed(1)} s, ` +
+      `${C} concentrators, at most ${relay.maxPerBatch} a batch`);
+    // Each concentrator keeps its own nonce chain (read once, now that the pool is empty) and
+    // sends every batch to one node, as a real gateway talks to its utility's node: nonces
+    // read per burst from a node that has not yet seen the previous burst's batches by gossip
+    // collide, and a batch refused on one node leaves a gap that stalls the rest.
+    const addresses = relay.concentrators.map((c) => c.address);
+    const nonces = await nextNonces(api, addresses);
+    relay.concentrators.forEach((c, i) => { c.nonce = nonces[i]; });
+    const nodeOf = new Map(relay.concentrators.map((c, i) => [c, i % submitters.length]));
+    const bursts = periods.map((p) => async () => {
+      const batches = signRelayedBatches({ relay, readings: readings.filter((r) => r.period === p) });
+      return {
+        hexes: batches.map((b) => b.hex),
+        routes: batches.map((b) => nodeOf.get(b.concentrator)),
+        resigns: batches.map((b) => b.resign),
+        count: batches.reduce((n, b) => n + b.readings, 0),
+      };
+    });
+    const from = (period + 1) * P * 1000;
+    warnIfLate(from);
+    const sent = await sendBursts(follower, submitters, bursts, period, nameOfCustom);
+    const to = from + periodsInWindow * P * 1000;
+    while (Date.now() < to + 15000) await sleep(1000);
+    log(`relayed batches refused at submission: ${JSON.stringify(sent.refused)}`);
+    results.push(summarize('relayed', follower.blocks, from, to, sent.sent, 'readings'));
   }
 
   if (phases.includes('transfers')) {
@@ -261,7 +369,31 @@ async function main() {
   follower.stop();
   submitters.forEach((s) => s.close());
   await api.disconnect();
+  printTable(results);
   return results;
+}
+
+/** One row per phase, the figures side by side. */
+function printTable(results) {
+  const columns = [
+    ['phase', (r) => r.phase],
+    ['counted', (r) => r.unit],
+    ['offered/s', (r) => r.offeredPerSecond],
+    ['included/s', (r) => r.includedPerSecond],
+    ['per block max', (r) => r.perBlockMax],
+    ['per block mean', (r) => r.perBlockMean],
+    ['transactions', (r) => r.transactions],
+    ['normal weight max (ms)', (r) => r.normalWeightMsMax],
+    ['finality lag max', (r) => r.finalityLagMax],
+    ['finality lag mean', (r) => r.finalityLagMean],
+    ['failed', (r) => r.failed],
+  ];
+  const rows = [columns.map(([name]) => name), ...results.map((r) => columns.map(([, get]) => String(get(r))))];
+  const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(rows[0]));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows.slice(1)) console.log(line(row));
 }
 
 let failed = false;

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // meter-sim: simulated smart meters for the energy consortium chain.
 //
-//   meter-sim chain-spec --meters N [--chain dev-fast] [--out spec.json]
-//   meter-sim run [--rpc ws://127.0.0.1:9944] [--meters N] [--periods K] [--json]
-//   meter-sim keys --meters N
+//   meter-sim chain-spec --meters N [--concentrators C] [--chain dev-fast] [--out spec.json]
+//   meter-sim run [--rpc ws://127.0.0.1:9944] [--meters N] [--concentrators C] [--periods K] [--json]
+//   meter-sim keys --meters N [--concentrators C]
 //   meter-sim profile --role Prosumer --generation 5000 --connection 15000 [--date 2026-06-21]
 //
 // See tools/meter-sim/README.md. Progress goes to standard error; with --json the summary
@@ -11,7 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { cryptoWaitReady, deriveKeys, DEV_PHRASE } from '../lib/keys.mjs';
+import { cryptoWaitReady, deriveKeys, deriveConcentrators, DEV_PHRASE } from '../lib/keys.mjs';
 import { buildSpec, defaultNodeBin } from '../lib/chainspec.mjs';
 import { MeterRunner } from '../lib/runner.mjs';
 import { UNIT } from '../lib/population.mjs';
@@ -23,7 +23,7 @@ const USAGE = `usage: meter-sim <command> [options]
 commands:
   chain-spec   write a chain spec with N simulated participants and meters in genesis
   run          send every meter's reading to a node every period
-  keys         print the participant and meter keys (secret URIs on the phrase, addresses)
+  keys         print the participant, meter and concentrator keys (secret URIs on the phrase, addresses)
   profile      print one meter's energy per period over a simulated day (CSV)
 
 common options:
@@ -31,6 +31,9 @@ common options:
   --first I           index of the first one                                       [0]
   --seed S            seed of the profiles and the participants' draw              [1]
   --phrase P          phrase (or 0x seed) the keys derive from          [the dev phrase]
+  --concentrators C   data concentrators (//concentrator//0 … C-1) that relay the meters'
+                      readings in batches; chain-spec: in genesis, run: send through them,
+                      keys: list them                          [0: each meter sends its own]
 
 chain-spec:
   --chain NAME        preset to extend: dev, dev-fast or local                   [dev-fast]
@@ -50,6 +53,8 @@ run:
   --batch B           author_submitExtrinsic calls per JSON-RPC batch                [64]
   --in-flight F       batches outstanding per connection                              [4]
   --max-pending P     readings in the node's pool at once (keep below its --pool-limit) [8000]
+                      (relayed: a batch counts as its readings)
+  --batch-readings R  relayed: readings per batch at most    [the chain's maxReadingsPerBatch]
   --json              print the summary as one JSON line on standard output
   --report FILE       write every meter's readings, the rounds and the blocks (JSON)
   --quiet             no progress display
@@ -95,6 +100,8 @@ const OPTIONS = {
   batch: { type: 'string' },
   'in-flight': { type: 'string' },
   'max-pending': { type: 'string' },
+  concentrators: { type: 'string' },
+  'batch-readings': { type: 'string' },
   json: { type: 'boolean' },
   report: { type: 'string' },
   quiet: { type: 'boolean' },
@@ -115,7 +122,7 @@ async function chainSpec(v) {
   await cryptoWaitReady();
   const keys = deriveKeys(count, { phrase: v.phrase ?? DEV_PHRASE, first: integer(v.first ?? 0, 'first') });
   const t1 = Date.now();
-  const { spec, added } = await buildSpec({
+  const { spec, added, concentrators } = await buildSpec({
     nodeBin: v['node-bin'] ?? defaultNodeBin(),
     chain,
     count,
@@ -124,6 +131,7 @@ async function chainSpec(v) {
     endowment: BigInt(Math.round(number(v.endowment ?? 1000, 'endowment') * 1000)) * (UNIT / 1000n),
     keys,
     periodSeconds: v['period-seconds'] === undefined ? undefined : integer(v['period-seconds'], 'period-seconds', 1),
+    concentrators: integer(v.concentrators ?? 0, 'concentrators'),
   });
   const json = JSON.stringify(spec, null, 1);
   if (v.out) writeFileSync(v.out, json);
@@ -136,6 +144,7 @@ async function chainSpec(v) {
   }
   process.stderr.write(
     `meter-sim: ${chain} spec with ${count} participants and meters` +
+    `${concentrators.length ? ` and ${concentrators.length} concentrators` : ''}` +
     `${v.out ? ` written to ${v.out}` : ''} (${(json.length / 1e6).toFixed(1)} MB):` +
     ` roles ${JSON.stringify(roles)}, zones ${JSON.stringify(zones)};` +
     ` keys ${((t1 - t0) / 1000).toFixed(1)} s, spec ${((Date.now() - t1) / 1000).toFixed(1)} s\n`,
@@ -179,6 +188,8 @@ async function run(v) {
     batchSize: integer(v.batch ?? 64, 'batch', 1),
     inFlight: integer(v['in-flight'] ?? 4, 'in-flight', 1),
     maxPending: integer(v['max-pending'] ?? 8000, 'max-pending', 1),
+    concentrators: integer(v.concentrators ?? 0, 'concentrators'),
+    batchReadings: v['batch-readings'] === undefined ? undefined : integer(v['batch-readings'], 'batch-readings', 1),
     connectTimeoutMs: number(v.wait ?? 60, 'wait') * 1000,
     keepHistory: Boolean(v.report),
     log,
@@ -204,9 +215,12 @@ async function run(v) {
   if (v.report) writeFileSync(v.report, JSON.stringify(report, null, 1));
   if (!v.quiet) {
     const refused = Object.entries(summary.refused).map(([r, n]) => `${n} ${r}`).join(', ') || 'none';
+    const relayed = summary.mode === 'relayed'
+      ? ` in ${summary.batches.sent} batches via ${summary.concentrators} concentrators (${summary.batches.included} relayed in blocks)`
+      : '';
     process.stderr.write(
       `meter-sim: ${summary.meters} meters, periods ${summary.firstPeriod ?? '-'}…${summary.lastPeriod ?? '-'}:` +
-      ` sent ${summary.sent}, in a block ${summary.included}, finalized ${summary.finalized},` +
+      ` sent ${summary.sent}${relayed}, in a block ${summary.included}, finalized ${summary.finalized},` +
       ` refused ${refused}, dropped ${summary.dropped}, expired ${summary.expired}, mismatched ${summary.mismatched};` +
       ` imported ${summary.energy.importedWh} Wh, exported ${summary.energy.exportedWh} Wh;` +
       ` fastest burst ${summary.sending.maxPerSecond} readings/s, at most ${summary.blocks.maxReadings} readings in a block` +
@@ -220,10 +234,21 @@ async function run(v) {
 async function keys(v) {
   await cryptoWaitReady();
   const count = integer(v.meters ?? 10, 'meters');
-  const list = deriveKeys(count, { phrase: v.phrase ?? DEV_PHRASE, first: integer(v.first ?? 0, 'first') });
-  process.stdout.write('index\tparticipant_uri\tparticipant\tmeter_uri\tmeter\n');
-  for (const k of list) {
-    process.stdout.write(`${k.index}\t${k.participant.uri}\t${k.participant.address}\t${k.meter.uri}\t${k.meter.address}\n`);
+  const relays = integer(v.concentrators ?? 0, 'concentrators');
+  const phrase = v.phrase ?? DEV_PHRASE;
+  if (count > 0 || relays === 0) {
+    const list = deriveKeys(count, { phrase, first: integer(v.first ?? 0, 'first') });
+    process.stdout.write('index\tparticipant_uri\tparticipant\tmeter_uri\tmeter\n');
+    for (const k of list) {
+      process.stdout.write(`${k.index}\t${k.participant.uri}\t${k.participant.address}\t${k.meter.uri}\t${k.meter.address}\n`);
+    }
+  }
+  if (relays > 0) {
+    // A table of its own, after a blank line: the concentrators are numbered from 0
+    // whatever --first says, as chain-spec and run number them.
+    if (count > 0) process.stdout.write('\n');
+    process.stdout.write('index\tconcentrator_uri\tconcentrator\n');
+    for (const c of deriveConcentrators(relays, { phrase })) process.stdout.write(`${c.index}\t${c.uri}\t${c.address}\n`);
   }
 }
 

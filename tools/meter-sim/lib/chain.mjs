@@ -89,6 +89,24 @@ export function prosumerErrorName(api, code) {
   }
 }
 
+/**
+ * The name of a DispatchError (e.g. a relayed reading's `ReadingRefused.error`): a prosumer
+ * pallet error by its bare name, as `prosumerErrorName` names the pool's refusals
+ * (`ImplausibleImport`, `BadReadingSignature`), another pallet's as `section.Name`, and any
+ * other kind by its kind (`BadOrigin`, `Token`, …).
+ */
+export function dispatchErrorName(api, error) {
+  if (error?.isModule) {
+    try {
+      const { section, name } = api.registry.findMetaError(error.asModule);
+      return section === 'prosumer' ? name : `${section}.${name}`;
+    } catch {
+      return `Module(${error.asModule.index.toNumber()})`;
+    }
+  }
+  return error?.type ?? String(error);
+}
+
 /** `items` in chunks of `size`. */
 function chunks(items, size) {
   const out = [];

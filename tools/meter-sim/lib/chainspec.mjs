@@ -2,14 +2,15 @@
 // preset (`energy-node build-spec --chain <preset>`) with three lists extended:
 // `prosumer.participants` (registered and approved at genesis, their deposit held),
 // `prosumer.meters` (bound, commissioned at zero) and `balances.balances` (each participant
-// funded so that the deposit can be held).
+// funded so that the deposit can be held); with concentrators, also
+// `prosumer.concentrators` (data concentrators that may relay readings in batches).
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { deriveKeys, DEV_PHRASE } from './keys.mjs';
+import { deriveKeys, deriveConcentrators, DEV_PHRASE } from './keys.mjs';
 import {
   participantProfile,
   DEFAULT_ENDOWMENT,
@@ -117,9 +118,41 @@ export function addParticipants(spec, {
   return added;
 }
 
-/** A preset's spec with `count` simulated participants and meters added. */
-export async function buildSpec({ nodeBin, chain = 'dev', ...options }) {
+/**
+ * Adds data concentrators `0 … count − 1` (keys `<phrase>//concentrator//<j>`) to the spec's
+ * `prosumer.concentrators`, in place, and returns their addresses. They get no balance: the
+ * runtime gives a registered concentrator a provider reference, and its batches pay no fee.
+ * With `count` 0 the spec is left exactly as it was (a runtime without concentrators refuses
+ * the key, and one with them defaults to none).
+ */
+export function addConcentrators(spec, { count, phrase = DEV_PHRASE }) {
+  if (!Number.isInteger(count) || count < 0) throw new Error('the concentrator count must be a whole number');
+  if (count === 0) return [];
+  const genesis = genesisOf(spec);
+  genesis.prosumer ??= {};
+  genesis.prosumer.concentrators ??= [];
+  const taken = new Set([
+    ...genesis.prosumer.concentrators,
+    ...(genesis.prosumer.participants ?? []).map(([who]) => who),
+    ...(genesis.prosumer.meters ?? []).flatMap(([who, meter]) => [who, meter]),
+  ]);
+  const added = [];
+  for (const { index, address } of deriveConcentrators(count, { phrase })) {
+    if (taken.has(address)) throw new Error(`concentrator ${index} (${address}) is already in the spec`);
+    genesis.prosumer.concentrators.push(address);
+    added.push(address);
+  }
+  spec.name = `${spec.name} and ${count} concentrator${count === 1 ? '' : 's'}`;
+  return added;
+}
+
+/**
+ * A preset's spec with `count` simulated participants and meters added, and `concentrators`
+ * data concentrators (default none).
+ */
+export async function buildSpec({ nodeBin, chain = 'dev', concentrators = 0, ...options }) {
   const spec = await baseSpec({ nodeBin, chain });
   const added = addParticipants(spec, options);
-  return { spec, added };
+  const relays = addConcentrators(spec, { count: concentrators, phrase: options.phrase });
+  return { spec, added, concentrators: relays };
 }

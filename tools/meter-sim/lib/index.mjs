@@ -15,6 +15,13 @@
 // A reading is valid only for an ended period at most `MaxReadingDelay` (4) periods old,
 // later than the meter's last one, with a nonce in sequence; presignReadings produces such
 // readings for consecutive periods of every meter (nonces counted per meter).
+//
+// Relayed through data concentrators instead (the chain spec needs them: buildSpec({
+// concentrators: C })):
+//   const relay = await openRelay(api, { count: 4, sampleMeterPair: meters[0].key.pair });
+//   const readings = presignRelayedReadings({ meters, relay, clock, periods: [period - 1] });
+//   const batches = signRelayedBatches({ relay, readings });   // uses and advances each concentrator's nonce
+//   await blast(submitter, batches.map((b) => b.hex));   // one extrinsic per batch
 
 export * from './prng.mjs';
 export * from './profiles.mjs';
@@ -29,9 +36,36 @@ export * from './rpc.mjs';
 export * from './refusal.mjs';
 export * from './watcher.mjs';
 export * from './runner.mjs';
+export * from './relay.mjs';
 
 import { nextReading } from './meter.mjs';
 import { classify } from './refusal.mjs';
+import { planBatches } from './relay.mjs';
+
+/**
+ * Walks the readings of `periods` (ascending) for every meter, as if every reading were
+ * accepted: calls `each({ meter, index, period, nonce, reading, energy })` for each, period
+ * by period, and advances each meter's state and nonce (in place unless `commit: false`).
+ */
+function walkReadings({ meters, clock, periods, commit = true }, each) {
+  const states = meters.map((m) => ({ state: m.state, nonce: m.nonce }));
+  for (const period of periods) {
+    meters.forEach((m, i) => {
+      const s = states[i];
+      if (s.state.lastPeriod !== null ? period <= s.state.lastPeriod : (m.firstPeriod !== null && period < m.firstPeriod)) return;
+      const { reading, energy, next } = nextReading(s.state, m.model, clock, period);
+      each({ meter: m, index: i, period, nonce: s.nonce, reading, energy });
+      s.state = next;
+      if (s.nonce !== null) s.nonce += 1;
+    });
+  }
+  if (commit) {
+    meters.forEach((m, i) => {
+      m.state = states[i].state;
+      m.nonce = states[i].nonce;
+    });
+  }
+}
 
 /**
  * Signs the readings of `periods` (ascending) for every meter, advancing each meter's state
@@ -42,23 +76,50 @@ import { classify } from './refusal.mjs';
  */
 export function presignReadings({ meters, signer, clock, periods, commit = true }) {
   const out = [];
-  const states = meters.map((m) => ({ state: m.state, nonce: m.nonce }));
-  for (const period of periods) {
-    meters.forEach((m, i) => {
-      const s = states[i];
-      if (s.state.lastPeriod !== null ? period <= s.state.lastPeriod : (m.firstPeriod !== null && period < m.firstPeriod)) return;
-      const { reading, energy, next } = nextReading(s.state, m.model, clock, period);
-      out.push({ meter: m, period, nonce: s.nonce, hex: signer.sign(m.key.pair, reading, s.nonce), energy });
-      s.state = next;
-      s.nonce += 1;
-    });
-  }
-  if (commit) {
-    meters.forEach((m, i) => {
-      m.state = states[i].state;
-      m.nonce = states[i].nonce;
-    });
-  }
+  walkReadings({ meters, clock, periods, commit }, ({ meter, period, nonce, reading, energy }) => {
+    out.push({ meter, period, nonce, hex: signer.sign(meter.key.pair, reading, nonce), energy });
+  });
+  return out;
+}
+
+/**
+ * The relayed counterpart, first half: every meter signs its readings of `periods` for
+ * relaying (no nonce, so far ahead is fine), meter k's for concentrator k mod C of `relay`
+ * (openRelay). Returns `[{ meter, concentrator, period, entry, energy }]` period by period
+ * (`concentrator` is the index in `relay.concentrators`); the meters' state is advanced as
+ * presignReadings does.
+ */
+export function presignRelayedReadings({ meters, relay, clock, periods, commit = true }) {
+  const out = [];
+  const count = relay.concentrators.length;
+  walkReadings({ meters, clock, periods, commit }, ({ meter, index, period, reading, energy }) => {
+    out.push({ meter, concentrator: index % count, period, entry: relay.signer.entry(meter.key.pair, reading), energy });
+  });
+  return out;
+}
+
+/**
+ * Second half: packs relayed readings (from presignRelayedReadings) into batches of at most
+ * `relay.maxPerBatch` per concentrator and signs each with its concentrator's next nonce
+ * (`concentrator.nonce`, advanced in place). Cheap (one signature a batch), so it can be done
+ * just before sending, with nonces fresh from the chain. Returns `[{ concentrator, nonce,
+ * readings, hex }]`, concentrator by concentrator, each one's batches in nonce order.
+ */
+export function signRelayedBatches({ relay, readings }) {
+  const { concentrators, maxPerBatch, signer } = relay;
+  const queues = planBatches(readings, { concentrators: concentrators.length, maxPerBatch, concentratorOf: (r) => r.concentrator });
+  const out = [];
+  queues.forEach((batches, c) => {
+    const concentrator = concentrators[c];
+    for (const batch of batches) {
+      const nonce = concentrator.nonce++;
+      const entries = batch.map((r) => r.entry);
+      // sr25519 signatures are randomized: signing again gives another extrinsic (and hash)
+      // with the same nonce, which a pool that banned the first one's hash still takes.
+      const resign = () => signer.sign(concentrator.key.pair, entries, nonce);
+      out.push({ concentrator, nonce, readings: batch.length, hex: resign(), resign });
+    }
+  });
   return out;
 }
 

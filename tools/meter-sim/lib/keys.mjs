@@ -1,5 +1,6 @@
 // Deterministic keys: participant i is `<phrase>//participant//<i>` and its meter
-// `<phrase>//meter//<i>` (sr25519), on the well-known development phrase unless another is
+// `<phrase>//meter//<i>` (sr25519), data concentrator j (which relays meters' readings in
+// batches) `<phrase>//concentrator//<j>`, on the well-known development phrase unless another is
 // given. The chain-spec command and the runner derive the same keys from the same phrase, so
 // they agree without any key file. Never use the development phrase on a chain that matters.
 //
@@ -85,6 +86,8 @@ export function derivePair(path, phrase = DEV_PHRASE) {
 export const meterPath = (i) => `//meter//${i}`;
 /** Path of participant `i`. */
 export const participantPath = (i) => `//participant//${i}`;
+/** Path of data concentrator `j`. */
+export const concentratorPath = (j) => `//concentrator//${j}`;
 
 /** SS58 address of a public key. */
 export const address = (publicKey) => encodeAddress(publicKey, SS58_PREFIX);
@@ -110,6 +113,14 @@ export function deriveKeys(count, { phrase = DEV_PHRASE, first = 0, participants
     };
   }
   return out;
+}
+
+/**
+ * Keys of data concentrators `first … first + count − 1`: `[{ index, uri, pair, address }]`.
+ * Call `cryptoWaitReady()` first.
+ */
+export function deriveConcentrators(count, { phrase = DEV_PHRASE, first = 0 } = {}) {
+  return Array.from({ length: count }, (_, k) => ({ index: first + k, ...uriKey(concentratorPath(first + k), phrase) }));
 }
 
 /** A key of any secret URI on the phrase, e.g. `//Dave//meter` for the demo meters. */

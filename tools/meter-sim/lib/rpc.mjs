@@ -115,7 +115,10 @@ export class RpcSocket {
 /**
  * Submits signed extrinsics (0x-hex) with `author_submitExtrinsic` over `connections`
  * sockets, in batches of `batchSize`, with at most `inFlight` batches outstanding per
- * socket. `submit(list)` resolves with one `{ hash } | { error }` per extrinsic, in order.
+ * socket. `submit(list)` resolves with one `{ hash } | { error }` per extrinsic, in order;
+ * `submit(list, { batchSize })` uses smaller JSON-RPC batches for large extrinsics (a
+ * concentrator's batch of 500 readings is 116 kB of hex, and the node refuses a request
+ * above `--rpc-max-request-size`, 15 MiB by default).
  */
 export class Submitter {
   constructor(url, { connections = 2, batchSize = 64, inFlight = 4 } = {}) {
@@ -130,14 +133,14 @@ export class Submitter {
     return this;
   }
 
-  async submit(extrinsics) {
+  async submit(extrinsics, { batchSize = this.batchSize } = {}) {
     const results = new Array(extrinsics.length);
     let next = 0;
     // One worker per (socket, slot): each takes the next batch until none is left.
     const worker = async (socket) => {
       while (next < extrinsics.length) {
         const start = next;
-        next = Math.min(next + this.batchSize, extrinsics.length);
+        next = Math.min(next + batchSize, extrinsics.length);
         const calls = [];
         for (let i = start; i < next; i++) {
           calls.push({ method: 'author_submitExtrinsic', params: [extrinsics[i]] });

@@ -22,11 +22,22 @@
 //   - a reading the pool took but dropped (its nonce is free again) is taken back and sent
 //     again; one never confirmed once its period is too old is counted expired, and the
 //     meter re-reads its record and nonce from the chain.
+//
+// With `concentrators` C > 0 (relayed mode), meters send nothing themselves: meter k's
+// reading, signed by the meter over `emr1 ‖ genesis ‖ reading` (no nonce), goes to
+// concentrator k mod C, which packs its meters' readings into `prosumer.submitReadings`
+// batches of at most `MaxReadingsPerBatch` and signs each with its own nonce (relay.mjs).
+// Everything above stays per reading: a reading is in the pool while its batch is, a batch
+// refused by the pool refuses (or, for room and priority, holds back) each of its readings,
+// a reading the block refuses (`ReadingRefused`) is refused with the error's name and its
+// registers stay, and a batch the pool dropped (the concentrator's next nonce shows it)
+// gives its readings back to be batched again with the same meter signatures.
 
 import { BlockWatcher } from './watcher.mjs';
 import { Submitter } from './rpc.mjs';
 import { classify } from './refusal.mjs';
 import { makeReadingSigner } from './extrinsic.mjs';
+import { openRelay, planBatches } from './relay.mjs';
 import { meterModel, DEFAULT_SITE } from './profiles.mjs';
 import { makeClock, meterState, nextReading } from './meter.mjs';
 import { deriveKeys, uriKey, cryptoWaitReady } from './keys.mjs';
@@ -38,6 +49,12 @@ import {
   nextNonces,
   prosumerErrorName,
 } from './chain.mjs';
+
+/**
+ * Characters of signed extrinsics per JSON-RPC message when relaying: well below the
+ * node's default `--rpc-max-request-size` (15 MiB), for batches of 116 kB of hex.
+ */
+const RPC_MESSAGE_CHARS = 8 << 20;
 
 /** The demo participants' meters of every preset (runtime/src/genesis_config_presets.rs). */
 export const DEMO_METER_URIS = Object.freeze(['//Dave//meter', '//Eve//meter', '//Ferdie//meter']);
@@ -57,6 +74,8 @@ export const RUN_DEFAULTS = Object.freeze({
   batchSize: 64,
   inFlight: 4,
   maxPending: 8000, // readings in the pool at once (the node's --pool-limit is 8,192 by default)
+  concentrators: 0, // > 0: readings relayed in batches by this many data concentrators
+  batchReadings: undefined, // readings per batch at most (default: the chain's MaxReadingsPerBatch)
   connectTimeoutMs: 60000,
   drainPeriods: undefined, // default: MaxReadingDelay + 2
   keepHistory: false, // keep every reading for report() (else finalized ones are forgotten)
@@ -73,11 +92,12 @@ export class SimMeter {
     this.model = model;
     this.firstPeriod = firstPeriod;
     this.state = meterState({ ...record.meter, firstPeriod });
-    this.nonce = nonce;
-    this.sent = new Map(); // period → entry (see settle)
+    this.nonce = nonce; // null when relayed: the concentrator's transaction carries the nonce
+    this.concentrator = null; // relayed mode: the Concentrator that sends this meter's readings
+    this.sent = new Map(); // period → entry (see accept)
     this.inPool = null; // the entry of a reading the pool took and no block has yet
     this.refused = [];
-    this.waiting = null; // a signed-off reading not (yet) in the pool: { result, reason }
+    this.waiting = null; // a reading not (yet) in the pool: { result, reason, signed? }
     this.presigned = null;
     this.needsResync = false;
   }
@@ -115,8 +135,18 @@ export class MeterRunner {
       superseded: 0, // waiting readings overtaken by the next period's
       mismatched: 0, // on-chain energy differing from what was sent
       failedExtrinsics: 0,
+      refusedInBlock: 0, // relayed readings the pool took in a batch and the block refused
       importedWh: 0,
       exportedWh: 0,
+      batches: {
+        sent: 0, // batches the pool took
+        refused: {}, // reason → batches the pool refused (their readings counted as above)
+        included: 0, // ReadingsRelayed events of our concentrators in best blocks
+        readingsAccepted: 0, // their `accepted` and `refused` counts, summed
+        readingsRefused: 0,
+        dropped: 0, // taken by the pool, then gone without a block (found by nonce)
+        largest: 0, // most readings in one batch sent
+      },
     };
     this.finished = new Promise((resolve, reject) => {
       this.resolveFinished = resolve;
@@ -149,7 +179,20 @@ export class MeterRunner {
 
     await this.loadMeters();
     if (this.meters.length === 0) throw new Error('no usable meter: did the chain spec include them (meter-sim chain-spec)?');
-    this.signer = makeReadingSigner(api, this.meters[0].key.pair);
+    if (o.concentrators > 0) {
+      this.relay = await openRelay(api, {
+        count: o.concentrators,
+        phrase: o.phrase,
+        batchReadings: o.batchReadings,
+        sampleMeterPair: this.meters[0].key.pair,
+        log: this.log,
+      });
+      this.meters.forEach((m, k) => {
+        m.concentrator = this.relay.concentrators[k % this.relay.concentrators.length];
+      });
+    } else {
+      this.signer = makeReadingSigner(api, this.meters[0].key.pair);
+    }
     this.submitter = await new Submitter(o.submitRpc ?? o.rpc, {
       connections: o.connections,
       batchSize: o.batchSize,
@@ -166,6 +209,10 @@ export class MeterRunner {
     this.startedAt = Date.now();
     this.log(`# ${this.chainName}: ${this.meters.length} meters, periods of ${seconds} s, current period ${period}, best block #${best}` +
       (this.startInfo.supported ? `, chain start period ${this.startInfo.period ?? '(not yet)'}` : ', first readings span one period (no chainStartPeriod)'));
+    if (this.relay) {
+      this.log(`# relayed: ${this.relay.concentrators.length} concentrators, at most ${this.relay.maxPerBatch} readings a batch` +
+        ` (the chain allows ${this.relay.signer.maxReadings})`);
+    }
     if (this.skipped.length) {
       this.log(`# skipped ${this.skipped.length} keys: ${summarizeReasons(this.skipped.map((s) => s.reason))}`);
     }
@@ -175,7 +222,8 @@ export class MeterRunner {
 
   /** Derives the keys, reads their records, nonces and profiles, and builds the models. */
   async loadMeters() {
-    const { meters, skipped } = await loadSimMeters(this.api, { ...this.o, startInfo: this.startInfo });
+    // Relayed meters sign no transaction, so their nonces are not needed.
+    const { meters, skipped } = await loadSimMeters(this.api, { ...this.o, startInfo: this.startInfo, nonces: !(this.o.concentrators > 0) });
     this.meters = meters;
     this.skipped = skipped;
     this.byAddress = new Map(this.meters.map((m) => [m.address, m]));
@@ -190,14 +238,39 @@ export class MeterRunner {
     let ours = 0;
     for (const r of block.readings) {
       const m = this.byAddress.get(r.meter);
-      const entry = m?.sent.get(r.period);
-      if (!entry || entry.block !== null) continue;
+      if (!m) continue;
+      const entry = m.sent.get(r.period);
+      if (!entry) {
+        // The chain recorded a reading the simulator does not hold as sent (one it took back
+        // as dropped went in after all, or another sender used the key): the registers are
+        // behind the chain's, so read them again.
+        if (r.period > (m.state.lastPeriod ?? -Infinity)) m.needsResync = true;
+        continue;
+      }
+      if (entry.block !== null) continue;
       ours += 1;
+      this.batchSeen(entry, block.number);
       this.included(m, entry, block.number);
       if (r.importedWh !== entry.energy.importedWh || r.exportedWh !== entry.energy.exportedWh) {
         entry.recorded = { importedWh: r.importedWh, exportedWh: r.exportedWh };
         this.stats.mismatched += 1;
       }
+    }
+    // Relayed readings the block refused: the pool took their batch, the block did not
+    // record them (a bad meter signature, or a check that failed by the time of the block).
+    for (const r of block.refusedReadings ?? []) {
+      const m = this.byAddress.get(r.meter);
+      const entry = m?.sent.get(r.period);
+      if (!entry) continue;
+      this.batchSeen(entry, block.number);
+      if (entry.status === 'pool') this.refusedInBlock(m, entry, r.error, block.number);
+    }
+    for (const e of block.relayed ?? []) {
+      if (!this.relay?.byAddress.has(e.concentrator)) continue;
+      const b = this.stats.batches;
+      b.included += 1;
+      b.readingsAccepted += e.accepted;
+      b.readingsRefused += e.refused;
     }
     this.stats.failedExtrinsics += block.failed;
     this.blocks.push({
@@ -239,6 +312,34 @@ export class MeterRunner {
     this.showProgress();
     this.kick();
     this.checkDone();
+  }
+
+  /** The batch of a relayed reading is in a block (all its readings are then decided). */
+  batchSeen(entry, number) {
+    const batch = entry.batch;
+    if (!batch || batch.status !== 'pool') return;
+    batch.status = 'included';
+    batch.block = number;
+    batch.concentrator.pool.delete(batch);
+  }
+
+  /**
+   * A relayed reading the block refused after the pool took its batch: counted refused (no
+   * longer sent) under the error's name; its registers stay, so the next reading carries
+   * its energy.
+   */
+  refusedInBlock(m, entry, reason, number) {
+    entry.status = 'refused';
+    if (m.inPool === entry) m.inPool = null;
+    this.inPool -= 1;
+    m.sent.delete(entry.period);
+    this.stats.sent -= 1;
+    this.stats.importedWh -= entry.energy.importedWh;
+    this.stats.exportedWh -= entry.energy.exportedWh;
+    this.stats.refusedInBlock += 1;
+    m.state = entry.before.state;
+    m.presigned = null;
+    this.refuse(m, entry.period, reason, `refused in block #${number}`);
   }
 
   /** A reading seen in a block. */
@@ -306,7 +407,7 @@ export class MeterRunner {
       }
       if (this.probedAt !== this.bestNumber) {
         this.probedAt = this.bestNumber;
-        await this.probe();
+        await (this.relay ? this.probeRelay() : this.probe());
         continue;
       }
       return;
@@ -318,7 +419,7 @@ export class MeterRunner {
     const stale = this.meters.filter((m) => m.needsResync && !m.inPool);
     if (stale.length === 0) return;
     const records = await meterRecords(this.api, stale.map((m) => m.address));
-    const nonces = await nextNonces(this.api, stale.map((m) => m.address));
+    const nonces = this.relay ? stale.map(() => null) : await nextNonces(this.api, stale.map((m) => m.address));
     stale.forEach((m, i) => {
       m.state = meterState({ ...records[i].meter, firstPeriod: m.firstPeriod });
       m.nonce = nonces[i];
@@ -347,21 +448,87 @@ export class MeterRunner {
       if (!entry || entry.status !== 'pool') return; // included meanwhile
       entry.probedIn = this.chainPeriod;
       if (nonces[i] !== entry.nonce) return; // in the pool, or in a block not handled yet
-      entry.status = 'dropped';
-      m.inPool = null;
-      this.inPool -= 1;
-      m.sent.delete(entry.period);
-      this.stats.sent -= 1;
-      this.stats.importedWh -= entry.energy.importedWh;
-      this.stats.exportedWh -= entry.energy.exportedWh;
-      this.stats.dropped += 1;
-      m.state = entry.before.state;
-      m.nonce = entry.before.nonce;
-      m.presigned = null;
-      m.waiting = { result: entry.result, reason: 'Dropped' };
+      this.takeBack(m, entry);
       dropped += 1;
     });
     if (dropped) this.log(`# ${dropped} readings had left the pool without a block: sending them again`);
+  }
+
+  /** A reading the pool dropped: registers (and nonce) as before it, sent again. */
+  takeBack(m, entry) {
+    entry.status = 'dropped';
+    if (m.inPool === entry) m.inPool = null;
+    this.inPool -= 1;
+    m.sent.delete(entry.period);
+    this.stats.sent -= 1;
+    this.stats.importedWh -= entry.energy.importedWh;
+    this.stats.exportedWh -= entry.energy.exportedWh;
+    this.stats.dropped += 1;
+    m.state = entry.before.state;
+    if (!this.relay) m.nonce = entry.before.nonce;
+    m.presigned = null;
+    // A relayed reading keeps its meter signature (it names no nonce): only the batch is new.
+    m.waiting = { result: entry.result, reason: 'Dropped', signed: this.relay ? entry.signed : undefined };
+  }
+
+  /**
+   * The relayed counterpart of `probe`: batches the pool took in an earlier period and no
+   * block has shown. The concentrator's next nonce (`system_accountNextIndex`, counting the
+   * pool's ready transactions) tells: a batch at or above it is not in the pool's ready
+   * queue. Then every batch of that concentrator from that nonce on is taken back (those
+   * after a gap cannot become ready), their readings wait to be batched again, and the
+   * concentrator goes on from that nonce.
+   */
+  async probeRelay() {
+    const period = this.chainPeriod;
+    const old = (b) => b.status === 'pool' && b.sentIn < period;
+    const suspects = this.relay.concentrators.filter((c) => [...c.pool].some((b) => old(b) && b.probedIn !== period));
+    if (suspects.length === 0) return;
+    const nonces = await nextNonces(this.api, suspects.map((c) => c.address));
+    let batches = 0;
+    let readings = 0;
+    suspects.forEach((c, i) => {
+      const next = nonces[i];
+      const pool = [...c.pool];
+      for (const b of pool) {
+        if (old(b)) b.probedIn = period;
+        // Its nonce is used and none of its readings waits any more (they expired): a batch
+        // that failed as a whole, or one in a block not handled yet. Nothing to wait for.
+        if (b.nonce < next && !b.entries.some((e) => e.status === 'pool')) c.pool.delete(b);
+      }
+      if (!pool.some((b) => old(b) && b.nonce >= next)) return; // in the pool, or in a block not handled yet
+      for (const b of pool) {
+        if (b.status !== 'pool' || b.nonce < next) continue;
+        b.status = 'dropped';
+        c.pool.delete(b);
+        this.stats.batches.dropped += 1;
+        batches += 1;
+        for (const entry of b.entries) {
+          if (entry.status !== 'pool') continue;
+          this.takeBack(this.byAddress.get(entry.meter), entry);
+          readings += 1;
+        }
+      }
+      c.nonce = next;
+    });
+    if (batches) this.log(`# ${batches} batches (${readings} readings) had left the pool without a block: batching them again`);
+  }
+
+  /** Re-reads the nonces of concentrators whose locally counted one proved wrong (Stale). */
+  async resyncConcentrators() {
+    const stale = this.relay.concentrators.filter((c) => c.needsResync);
+    if (stale.length === 0) return;
+    const nonces = await nextNonces(this.api, stale.map((c) => c.address));
+    stale.forEach((c, i) => {
+      c.nonce = nonces[i];
+      c.needsResync = false;
+    });
+    this.log(`# re-read ${stale.length} concentrators' nonces from the chain`);
+  }
+
+  /** The signed form of a meter's reading: its own extrinsic (hex), or its relayed entry. */
+  signReading(m, reading) {
+    return this.relay ? this.relay.signer.entry(m.key.pair, reading) : this.signer.sign(m.key.pair, reading, m.nonce);
   }
 
   /** Signs the readings of `period` for the next round, while the current period runs. */
@@ -371,8 +538,8 @@ export class MeterRunner {
       if (this.stopping || this.chainPeriod - 1 >= period) return; // already due: sign in the round
       if (!m.due(period) || m.needsResync) continue;
       const result = nextReading(m.state, m.model, this.clock, period);
-      const hex = this.signer.sign(m.key.pair, result.reading, m.nonce);
-      m.presigned = { period, nonce: m.nonce, state: m.state, result, hex };
+      const signed = this.signReading(m, result.reading);
+      m.presigned = { period, nonce: m.nonce, state: m.state, result, signed };
       if (++n % 256 === 0) await yieldNow();
     }
   }
@@ -407,37 +574,35 @@ export class MeterRunner {
         continue;
       }
       let result;
-      let hex;
+      let signed;
       if (m.presigned && m.presigned.period === period && m.presigned.nonce === m.nonce && m.presigned.state === m.state) {
-        ({ result, hex } = m.presigned);
+        ({ result, signed } = m.presigned);
         presigned += 1;
       } else {
         result = nextReading(m.state, m.model, this.clock, period);
       }
       m.presigned = null;
       if (room <= 0) {
-        m.waiting = { result, reason: 'Deferred' };
+        m.waiting = { result, reason: 'Deferred', signed: this.relay ? signed : undefined };
         this.stats.deferred += 1;
         continue;
       }
       room -= 1;
-      hex ??= this.signer.sign(m.key.pair, result.reading, m.nonce);
-      batch.push({ m, result, hex, nonce: m.nonce });
+      signed ??= this.signReading(m, result.reading);
+      batch.push({ m, result, signed, nonce: m.nonce });
       if (batch.length % 256 === 0) await yieldNow();
     }
     if (attempted === 0) return 0;
     const t1 = Date.now();
-    const answers = batch.length ? await this.submitter.submit(batch.map((b) => b.hex)) : [];
+    const batchesBefore = this.stats.batches.sent;
+    const accepted = await this.submit(batch);
     const t2 = Date.now();
-    let accepted = 0;
-    batch.forEach((b, i) => {
-      if (this.settle(b, answers[i])) accepted += 1;
-    });
     const round = {
       period,
       due: attempted,
       readings: batch.length,
       accepted,
+      batches: this.stats.batches.sent - batchesBefore,
       presigned,
       signMs: t1 - t0,
       submitMs: t2 - t1,
@@ -463,7 +628,7 @@ export class MeterRunner {
     const batch = [];
     for (const m of this.meters) {
       if (!m.waiting) continue;
-      const { result, reason } = m.waiting;
+      const { result, reason, signed } = m.waiting;
       if (result.reading.period < oldest) {
         // Too old for the chain: the registers did not move, the next reading carries it.
         m.waiting = null;
@@ -473,48 +638,157 @@ export class MeterRunner {
       if (batch.length >= room) continue;
       m.waiting = null;
       this.stats.retries[reason] = (this.stats.retries[reason] ?? 0) + 1;
-      batch.push({ m, result, hex: this.signer.sign(m.key.pair, result.reading, m.nonce), nonce: m.nonce });
+      // A direct reading is signed afresh (its nonce may have changed, and a new hash escapes
+      // a ban of the old one); a relayed one keeps its meter signature, its batch is new.
+      batch.push({ m, result, signed: (this.relay && signed) || this.signReading(m, result.reading), nonce: m.nonce });
     }
     if (batch.length === 0) return;
-    const answers = await this.submitter.submit(batch.map((b) => b.hex));
-    batch.forEach((b, i) => this.settle(b, answers[i]));
+    await this.submit(batch);
+  }
+
+  /**
+   * Sends readings (`[{ m, result, signed, nonce }]`) and applies the node's answers; returns
+   * how many the pool took. Direct: one extrinsic each. Relayed: in batches per concentrator.
+   */
+  async submit(items) {
+    if (items.length === 0) return 0;
+    if (this.relay) return this.sendRelayed(items);
+    const answers = await this.submitter.submit(items.map((b) => b.signed));
+    let accepted = 0;
+    items.forEach((item, i) => {
+      if (this.settle(item, answers[i])) accepted += 1;
+    });
+    return accepted;
+  }
+
+  /**
+   * Relays readings: each concentrator's share in batches of at most `maxPerBatch`, sent in
+   * waves of one batch per concentrator. A concentrator's next batch is signed only once
+   * the pool answered its previous one, with the next nonce if the pool took it and the
+   * same one if it refused it, so that no refusal leaves a gap in its nonces.
+   */
+  async sendRelayed(items) {
+    const { concentrators, maxPerBatch, signer } = this.relay;
+    const queues = planBatches(items, {
+      concentrators: concentrators.length,
+      maxPerBatch,
+      concentratorOf: (item) => concentrators.indexOf(item.m.concentrator),
+    });
+    let accepted = 0;
+    for (;;) {
+      const wave = [];
+      queues.forEach((batches, c) => {
+        if (batches.length) wave.push({ concentrator: concentrators[c], items: batches.shift() });
+      });
+      if (wave.length === 0) return accepted;
+      await this.resyncConcentrators(); // those whose last batch was Stale
+      for (const w of wave) {
+        w.nonce = w.concentrator.nonce;
+        w.hex = signer.sign(w.concentrator.key.pair, w.items.map((i) => i.signed), w.nonce);
+      }
+      // Spread the wave over every socket and slot (a few large extrinsics, not many small
+      // ones), and keep each JSON-RPC message within the node's request size.
+      const longest = Math.max(...wave.map((w) => w.hex.length));
+      const workers = this.o.connections * this.o.inFlight;
+      const perMessage = Math.max(1, Math.min(this.o.batchSize, Math.ceil(wave.length / workers), Math.floor(RPC_MESSAGE_CHARS / longest)));
+      const answers = await this.submitter.submit(wave.map((w) => w.hex), { batchSize: perMessage });
+      wave.forEach((w, i) => {
+        accepted += this.settleBatch(w, answers[i]);
+      });
+      await yieldNow();
+    }
+  }
+
+  /**
+   * Applies the node's answer to one batch: taken, each reading is in the pool (`accept`);
+   * refused, each reading gets the batch's verdict. A stale nonce is the concentrator's
+   * fault, not the readings': it re-reads its nonce and they wait for the next batch.
+   */
+  settleBatch({ concentrator, items, nonce }, answer) {
+    const b = this.stats.batches;
+    if (answer.hash !== undefined) {
+      const batch = {
+        concentrator,
+        nonce,
+        hash: answer.hash,
+        readings: items.length,
+        sentIn: this.chainPeriod,
+        status: 'pool',
+        block: null,
+        entries: [],
+      };
+      concentrator.nonce = nonce + 1;
+      concentrator.pool.add(batch);
+      b.sent += 1;
+      b.largest = Math.max(b.largest, items.length);
+      for (const item of items) this.accept(item, answer.hash, batch);
+      return items.length;
+    }
+    const verdict = classify(answer.error, (code) => prosumerErrorName(this.api, code));
+    b.refused[verdict.reason] = (b.refused[verdict.reason] ?? 0) + 1;
+    if (verdict.resyncNonce) {
+      concentrator.needsResync = true;
+      for (const { m, result, signed } of items) m.waiting = { result, reason: verdict.reason, signed };
+      return 0;
+    }
+    for (const item of items) this.reject(item, verdict);
+    return 0;
   }
 
   /** Applies the node's answer to one submitted reading; true if the pool took it. */
-  settle({ m, result, nonce }, answer) {
-    const period = result.reading.period;
+  settle(item, answer) {
     if (answer.hash !== undefined) {
-      const entry = {
-        period,
-        nonce,
-        hash: answer.hash,
-        counters: result.reading.counters,
-        energy: { importedWh: result.energy.importedWh, exportedWh: result.energy.exportedWh },
-        status: 'pool',
-        block: null,
-        finalized: null,
-      };
-      // Kept out of JSON reports: what to restore if the pool drops it.
-      Object.defineProperty(entry, 'before', { value: { state: m.state, nonce } });
-      Object.defineProperty(entry, 'result', { value: result });
-      m.sent.set(period, entry);
-      m.inPool = entry;
-      this.inPool += 1;
-      m.state = result.next;
-      m.nonce = nonce + 1;
-      this.stats.sent += 1;
-      this.stats.importedWh += result.energy.importedWh;
-      this.stats.exportedWh += result.energy.exportedWh;
+      this.accept(item, answer.hash);
       return true;
     }
-    const verdict = classify(answer.error, (code) => prosumerErrorName(this.api, code));
-    if (verdict.retry) {
-      m.waiting = { result, reason: verdict.reason };
-    } else {
-      this.refuse(m, period, verdict.reason, verdict.message);
-      if (verdict.resyncNonce) m.needsResync = true;
-    }
+    this.reject(item, classify(answer.error, (code) => prosumerErrorName(this.api, code)));
     return false;
+  }
+
+  /**
+   * The pool took a reading (alone, or in `batch`): its registers and nonce move on, and it
+   * waits for a block.
+   */
+  accept({ m, result, nonce, signed }, hash, batch = null) {
+    const period = result.reading.period;
+    const entry = {
+      period,
+      nonce: batch ? batch.nonce : nonce,
+      hash,
+      ...(batch ? { concentrator: batch.concentrator.address } : {}),
+      counters: result.reading.counters,
+      energy: { importedWh: result.energy.importedWh, exportedWh: result.energy.exportedWh },
+      status: 'pool',
+      block: null,
+      finalized: null,
+    };
+    // Kept out of JSON reports: what to restore if the pool drops it, and its batch.
+    Object.defineProperty(entry, 'before', { value: { state: m.state, nonce } });
+    Object.defineProperty(entry, 'result', { value: result });
+    if (batch) {
+      Object.defineProperty(entry, 'batch', { value: batch });
+      Object.defineProperty(entry, 'signed', { value: signed });
+      Object.defineProperty(entry, 'meter', { value: m.address });
+      batch.entries.push(entry);
+    }
+    m.sent.set(period, entry);
+    m.inPool = entry;
+    this.inPool += 1;
+    m.state = result.next;
+    if (!batch) m.nonce = nonce + 1;
+    this.stats.sent += 1;
+    this.stats.importedWh += result.energy.importedWh;
+    this.stats.exportedWh += result.energy.exportedWh;
+  }
+
+  /** The pool refused a reading (or its batch): it waits for the next block, or is refused. */
+  reject({ m, result, signed }, verdict) {
+    if (verdict.retry) {
+      m.waiting = { result, reason: verdict.reason, signed: this.relay ? signed : undefined };
+      return;
+    }
+    this.refuse(m, result.reading.period, verdict.reason, verdict.message);
+    if (verdict.resyncNonce && !this.relay) m.needsResync = true;
   }
 
   refuse(m, period, reason, message = undefined) {
@@ -583,7 +857,7 @@ export class MeterRunner {
     const waiting = this.meters?.filter((m) => m.waiting).length ?? 0;
     const b = this.lastOurBlock;
     const r = this.lastRound;
-    const line = `period ${this.chainPeriod} | sent ${s.sent} in-block ${s.included} final ${s.finalized}` +
+    const line = `period ${this.chainPeriod} | sent ${s.sent}${this.relay ? ` (${s.batches.sent} batches)` : ''} in-block ${s.included} final ${s.finalized}` +
       ` refused ${refused}${waiting ? ` waiting ${waiting}` : ''}${s.dropped ? ` dropped ${s.dropped}` : ''}` +
       `${s.expired ? ` expired ${s.expired}` : ''}` +
       (this.lastBlock ? ` | best #${this.lastBlock.number}` : '') +
@@ -600,6 +874,10 @@ export class MeterRunner {
     return {
       chain: this.chainName,
       periodSeconds: this.periodSeconds,
+      // `direct`: each meter signs and sends its own extrinsic; `relayed`: concentrators send
+      // the meters' signed readings in batches.
+      mode: this.relay ? 'relayed' : 'direct',
+      concentrators: this.relay?.concentrators.length ?? 0,
       meters: this.meters?.length ?? 0,
       skippedMeters: this.skipped?.length ?? 0,
       firstPeriod: periods.length ? Math.min(...periods) : null,
@@ -610,6 +888,7 @@ export class MeterRunner {
       finalized: s.finalized,
       refused: s.refused,
       refusedTotal: Object.values(s.refused).reduce((a, b) => a + b, 0),
+      refusedInBlock: s.refusedInBlock,
       retried: s.retries,
       deferred: s.deferred,
       skippedPeriods: s.skipped,
@@ -620,6 +899,11 @@ export class MeterRunner {
       mismatched: s.mismatched,
       failedExtrinsics: s.failedExtrinsics,
       energy: { importedWh: s.importedWh, exportedWh: s.exportedWh },
+      batches: {
+        ...s.batches,
+        refused: { ...s.batches.refused },
+        readingsLimit: this.relay?.maxPerBatch ?? 0,
+      },
       sending: {
         maxPerSecond: bursts.length ? Math.max(...bursts.map((r) => r.perSecond)) : 0,
         largestBurst: bursts.length ? Math.max(...bursts.map((r) => r.readings)) : 0,
@@ -641,6 +925,13 @@ export class MeterRunner {
       summary,
       rounds: this.rounds,
       blocks: this.blocks,
+      concentrators: (this.relay?.concentrators ?? []).map((c) => ({
+        index: c.index,
+        address: c.address,
+        uri: c.key.uri,
+        nextNonce: c.nonce,
+        meters: this.meters.filter((m) => m.concentrator === c).length,
+      })),
       meters: (this.meters ?? []).map((m) => ({
         index: m.index,
         meter: m.address,
@@ -663,7 +954,8 @@ export class MeterRunner {
  * the chain knows them: `{ meters: [SimMeter], skipped: [{ index, meter, reason }] }`.
  * A SimMeter has `key` ({address, pair, uri}), `participant`, `model` (profiles.mjs),
  * `state` (meter.mjs: last period and counters from the chain) and `nonce` (the next one,
- * counting the pool). `meters: 'auto'` counts the consecutive keys the chain knows.
+ * counting the pool; null with `nonces: false`, for meters that only sign relayed readings).
+ * `meters: 'auto'` counts the consecutive keys the chain knows.
  */
 export async function loadSimMeters(api, {
   meters: count = 10,
@@ -673,6 +965,7 @@ export async function loadSimMeters(api, {
   seed = 1,
   site = DEFAULT_SITE,
   startInfo = undefined,
+  nonces: withNonces = true,
 } = {}) {
   await cryptoWaitReady();
   startInfo ??= await chainStart(api);
@@ -695,7 +988,7 @@ export async function loadSimMeters(api, {
     if (reason) skipped.push({ index: k.index, meter: k.key.address, reason });
     else usable.push({ ...k, record });
   });
-  const nonces = await nextNonces(api, usable.map((u) => u.key.address));
+  const nonces = withNonces ? await nextNonces(api, usable.map((u) => u.key.address)) : usable.map(() => null);
   const meters = usable.map((u, i) => {
     const p = u.record.participant;
     return new SimMeter({

@@ -1,33 +1,56 @@
 // Follows the chain's best and finalized blocks and reports, per block, its timestamp and
-// the `prosumer.ReadingRecorded` events in it. One subscription for best heads and one for
-// finalized heads serve any number of readings: inclusion and finality are learned from the
-// blocks, not from one status subscription per transaction.
+// the `prosumer.ReadingRecorded` events in it (and, for relayed readings, `ReadingRefused`
+// and `ReadingsRelayed`). One subscription for best heads and one for finalized heads serve
+// any number of readings: inclusion and finality are learned from the blocks, not from one
+// status subscription per transaction.
 
-/** Decodes the readings recorded in one block's events. */
-function readingsOf(api, records) {
+import { dispatchErrorName } from './chain.mjs';
+
+/**
+ * Decodes one block's events: readings recorded, relayed readings refused (by the block,
+ * after the pool took their batch), batches relayed, and failed extrinsics.
+ */
+export function readingsOf(api, records) {
   const readings = [];
+  const refusedReadings = [];
+  const relayed = [];
   let failed = 0;
   for (const { event } of records) {
-    if (event.section === 'prosumer' && event.method === 'ReadingRecorded') {
-      const [participant, meter, energy] = event.data;
-      readings.push({
-        participant: participant.toString(),
-        meter: meter.toString(),
-        period: energy.period.toNumber(),
-        importedWh: energy.importedWh.toNumber(),
-        exportedWh: energy.exportedWh.toNumber(),
-      });
+    if (event.section === 'prosumer') {
+      if (event.method === 'ReadingRecorded') {
+        const [participant, meter, energy] = event.data;
+        readings.push({
+          participant: participant.toString(),
+          meter: meter.toString(),
+          period: energy.period.toNumber(),
+          importedWh: energy.importedWh.toNumber(),
+          exportedWh: energy.exportedWh.toNumber(),
+        });
+      } else if (event.method === 'ReadingRefused') {
+        const { concentrator, meter, period, error } = event.data;
+        refusedReadings.push({
+          concentrator: concentrator.toString(),
+          meter: meter.toString(),
+          period: period.toNumber(),
+          error: dispatchErrorName(api, error),
+        });
+      } else if (event.method === 'ReadingsRelayed') {
+        const { concentrator, accepted, refused } = event.data;
+        relayed.push({ concentrator: concentrator.toString(), accepted: accepted.toNumber(), refused: refused.toNumber() });
+      }
     } else if (event.section === 'system' && event.method === 'ExtrinsicFailed') {
       failed += 1;
     }
   }
-  return { readings, failed };
+  return { readings, refusedReadings, relayed, failed };
 }
 
 export class BlockWatcher {
   /**
    * `onBest(block)` and `onFinalized(block)` receive
-   * `{ number, hash, timestampMs, readings: [{participant, meter, period, importedWh, exportedWh}], failed, extrinsics }`
+   * `{ number, hash, timestampMs, readings: [{participant, meter, period, importedWh, exportedWh}],
+   *    refusedReadings: [{concentrator, meter, period, error}], relayed: [{concentrator, accepted, refused}],
+   *    failed, extrinsics }`
    * for every block in order (a gap in the heads' stream is filled from parent hashes; a
    * finalized block is reported once, in number order).
    */
@@ -53,12 +76,14 @@ export class BlockWatcher {
       this.api.query.timestamp.now.at(hash),
       this.api.rpc.chain.getBlock(hash),
     ]);
-    const { readings, failed } = readingsOf(this.api, records);
+    const { readings, refusedReadings, relayed, failed } = readingsOf(this.api, records);
     const result = {
       number,
       hash: key,
       timestampMs: now.toNumber(),
       readings,
+      refusedReadings,
+      relayed,
       failed,
       extrinsics: block.block.extrinsics.length,
     };

@@ -3,8 +3,8 @@
 // `energy-node build-spec --chain dev-fast` output.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { cryptoWaitReady, deriveKeys } from '../lib/keys.mjs';
-import { addParticipants, genesisOf, zoneCount } from '../lib/chainspec.mjs';
+import { cryptoWaitReady, deriveKeys, deriveConcentrators } from '../lib/keys.mjs';
+import { addParticipants, addConcentrators, genesisOf, zoneCount } from '../lib/chainspec.mjs';
 import { participantProfile, PARTICIPANT_DEPOSIT, EXISTENTIAL_DEPOSIT, DEFAULT_ENDOWMENT } from '../lib/population.mjs';
 
 before(() => cryptoWaitReady());
@@ -93,4 +93,22 @@ test('refuses a raw spec, an account twice, and an endowment below the deposit',
   assert.throws(() => addParticipants(spec, { count: 1 }), /already in the spec/);
   assert.throws(() => addParticipants(presetLike(), { count: 1, endowment: PARTICIPANT_DEPOSIT }), /cannot pay/);
   assert.deepEqual(addParticipants(presetLike(), { count: 0 }), []);
+});
+
+test('concentrators go to genesis prosumer.concentrators; none leaves the spec exactly as it was', () => {
+  const spec = presetLike();
+  addParticipants(spec, { count: 3 });
+  const before = JSON.stringify(spec);
+  assert.deepEqual(addConcentrators(spec, { count: 0 }), []);
+  assert.equal(JSON.stringify(spec), before, 'no key, no name change');
+  assert.equal('concentrators' in genesisOf(spec).prosumer, false);
+
+  const added = addConcentrators(spec, { count: 2 });
+  const relays = deriveConcentrators(2);
+  assert.deepEqual(added, relays.map((c) => c.address));
+  assert.deepEqual(genesisOf(spec).prosumer.concentrators, relays.map((c) => c.address));
+  assert.equal(genesisOf(spec).balances.balances.length, 4, 'a concentrator needs no balance');
+  assert.match(spec.name, /and 2 concentrators$/);
+  assert.throws(() => addConcentrators(spec, { count: 1 }), /already in the spec/);
+  assert.throws(() => addConcentrators(presetLike(), { count: -1 }), /whole number/);
 });

@@ -2,7 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, deriveKeys, uriKey, derivePair, DEV_PHRASE } from '../lib/keys.mjs';
+import { cryptoWaitReady, deriveKeys, deriveConcentrators, uriKey, derivePair, DEV_PHRASE } from '../lib/keys.mjs';
 
 before(() => cryptoWaitReady());
 
@@ -36,4 +36,19 @@ test('key derivation is stable and every key is distinct', () => {
   assert.equal(a[0].participant.address, '5DDXErWHpdx1jeLTvGMnEWFPZWgEoV6NR4cPJ7WtTbueXNne');
   assert.equal(deriveKeys(2, { meters: false })[1].meter, undefined);
   assert.throws(() => derivePair('meter'), /bad derivation path/);
+});
+
+test('concentrator keys are `<phrase>//concentrator//<j>`, distinct from every meter and participant', () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const relays = deriveConcentrators(3);
+  assert.deepEqual(relays.map((c) => c.index), [0, 1, 2]);
+  for (const c of relays) {
+    assert.equal(c.uri, `//concentrator//${c.index}`);
+    assert.equal(c.address, keyring.addFromUri(`${DEV_PHRASE}//concentrator//${c.index}`).address);
+  }
+  const other = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+  assert.equal(deriveConcentrators(1, { phrase: other })[0].address, keyring.addFromUri(`${other}//concentrator//0`).address);
+  assert.equal(deriveConcentrators(1, { first: 2 })[0].address, relays[2].address);
+  const others = new Set(deriveKeys(3).flatMap((k) => [k.meter.address, k.participant.address]));
+  assert.ok(relays.every((c) => !others.has(c.address)));
 });
