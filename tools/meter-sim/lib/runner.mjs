@@ -329,17 +329,25 @@ export class MeterRunner {
    * its energy.
    */
   refusedInBlock(m, entry, reason, number) {
-    entry.status = 'refused';
+    this.unsend(m, entry, 'refused');
+    this.stats.refusedInBlock += 1;
+    m.presigned = null;
+    this.refuse(m, entry.period, reason, `refused in block #${number}`);
+  }
+
+  /**
+   * Takes a reading that left the pool without being recorded out of what was sent: it is
+   * marked `status`, and the meter's registers go back to what they were before it.
+   */
+  unsend(m, entry, status) {
+    entry.status = status;
     if (m.inPool === entry) m.inPool = null;
     this.inPool -= 1;
     m.sent.delete(entry.period);
     this.stats.sent -= 1;
     this.stats.importedWh -= entry.energy.importedWh;
     this.stats.exportedWh -= entry.energy.exportedWh;
-    this.stats.refusedInBlock += 1;
     m.state = entry.before.state;
-    m.presigned = null;
-    this.refuse(m, entry.period, reason, `refused in block #${number}`);
   }
 
   /** A reading seen in a block. */
@@ -456,15 +464,8 @@ export class MeterRunner {
 
   /** A reading the pool dropped: registers (and nonce) as before it, sent again. */
   takeBack(m, entry) {
-    entry.status = 'dropped';
-    if (m.inPool === entry) m.inPool = null;
-    this.inPool -= 1;
-    m.sent.delete(entry.period);
-    this.stats.sent -= 1;
-    this.stats.importedWh -= entry.energy.importedWh;
-    this.stats.exportedWh -= entry.energy.exportedWh;
+    this.unsend(m, entry, 'dropped');
     this.stats.dropped += 1;
-    m.state = entry.before.state;
     if (!this.relay) m.nonce = entry.before.nonce;
     m.presigned = null;
     // A relayed reading keeps its meter signature (it names no nonce): only the batch is new.
