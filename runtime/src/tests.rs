@@ -360,9 +360,17 @@ mod relayed_readings {
 			let validity =
 				Executive::validate_transaction(TransactionSource::External, extrinsic, parent)
 					.expect("two readings are acceptable");
-			// The readings' priority and one per acceptable reading (the payment extension
-			// adds its own on top).
-			assert!(validity.priority >= crate::configs::MeterReadingPriority::get() + 2);
+			// The readings' priority per acceptable reading (the payment extension adds its
+			// own on top): it outranks Dave's meter sending the same reading itself, with its
+			// payment share, so the pool lets the batch replace it.
+			assert!(validity.priority >= crate::configs::MeterReadingPriority::get() * 2);
+			let dave_meter = sr25519::Pair::from_string("//Dave//meter", None).expect("uri");
+			let own = RuntimeCall::Prosumer(pallet_prosumer::Call::submit_reading { reading });
+			let own = crate::signed_extrinsic(own, &dave_meter, 0).expect("payload");
+			let own = Executive::validate_transaction(TransactionSource::External, own, parent)
+				.expect("Dave's meter's own reading is valid");
+			assert_eq!(own.provides[0], validity.provides[0], "the same (meter, period) tag");
+			assert!(validity.priority > own.priority, "{} > {}", validity.priority, own.priority);
 			// Dave's and Eve's (meter, period) tags, and the gateway's nonce.
 			assert_eq!(validity.provides.len(), 3);
 

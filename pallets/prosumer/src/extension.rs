@@ -31,7 +31,8 @@ use scale_info::TypeInfo;
 /// the signer is a registered concentrator and at least one reading in the batch would be
 /// recorded (the code is then the first reading's reason); it provides the tag of every
 /// reading that would be, so a batch and a meter's own transaction for the same reading
-/// compete in the pool, and its priority grows with the readings it carries. In a block the
+/// compete in the pool, and its priority is the readings' priority times the readings it
+/// carries. In a block the
 /// batch's readings are checked by the call itself, which skips the ones that fail; the
 /// extension does not check them a second time there, and charges nothing for batches.
 ///
@@ -80,7 +81,11 @@ where
 	) -> Result<ValidTransaction, TransactionValidityError> {
 		let acceptable = Pallet::<T>::validate_batch(concentrator, readings)
 			.map_err(|error| InvalidTransaction::Custom(error_code(&error)))?;
-		let priority = T::ReadingPriority::get().saturating_add(acceptable.len() as u64);
+		// A reading's priority per acceptable reading: the pool lets a transaction replace
+		// those whose tags it shares only if it outranks their sum, so a batch must outrank
+		// the meters' own readings it carries (each also gets the payment extension's share)
+		// and a batch with more new readings the one it overlaps, never the reverse.
+		let priority = T::ReadingPriority::get().saturating_mul(acceptable.len() as u64);
 		let mut validity = ValidTransaction::with_tag_prefix("MeterReading").priority(priority);
 		for tag in acceptable {
 			validity = validity.and_provides(tag);

@@ -91,7 +91,7 @@ fn a_batch_records_each_reading_as_its_meter_would() {
 
 		let validity = validate_from(GATEWAY, &readings, TransactionSource::External)
 			.expect("both readings are acceptable");
-		assert_eq!(validity.priority, ReadingPriority::get() + 2);
+		assert_eq!(validity.priority, ReadingPriority::get() * 2);
 		assert_eq!(validity.provides.len(), 2);
 		assert_eq!(
 			validity.provides[0],
@@ -144,7 +144,7 @@ fn a_reading_that_fails_is_skipped_with_its_reason_and_the_rest_recorded() {
 		let validity = validate_from(GATEWAY, &readings, TransactionSource::External)
 			.expect("one reading is acceptable");
 		assert_eq!(validity.provides, vec![("MeterReading", (METER_A, START_PERIOD - 1)).encode()]);
-		assert_eq!(validity.priority, ReadingPriority::get() + 1);
+		assert_eq!(validity.priority, ReadingPriority::get());
 		assert_eq!(
 			validate_from(GATEWAY, &other, TransactionSource::External),
 			Err(InvalidTransaction::Custom(code(Error::BadReadingSignature)).into()),
@@ -297,4 +297,17 @@ fn a_relayed_reading_signs_the_context_the_genesis_hash_and_the_reading() {
 	expected.extend(0x3344u64.to_le_bytes());
 	assert_eq!(message, expected);
 	assert_eq!(message.len(), 56);
+}
+
+#[test]
+fn a_removed_concentrator_with_consumers_keeps_its_provider_reference() {
+	run(|| {
+		assert_ok!(Prosumer::add_concentrator(RuntimeOrigin::root(), PAUPER));
+		// Something else made the account a consumer (a hold, say) while it had no funds.
+		assert_ok!(System::inc_consumers(&PAUPER));
+		assert_ok!(Prosumer::remove_concentrator(RuntimeOrigin::root(), PAUPER));
+		assert!(!Concentrators::<Test>::contains_key(PAUPER));
+		assert_eq!(System::providers(&PAUPER), 1, "the account is not left without a provider");
+		assert!(System::account_exists(&PAUPER));
+	});
 }
