@@ -242,7 +242,8 @@ mod benchmarks {
 			Pallet::<T>::do_register(who.clone(), big_profile::<T>(i))?;
 			Pallet::<T>::do_approve(who.clone())?;
 			fill_history::<T>(&who);
-			let (meter, signature) = T::BenchmarkHelper::sign_as_meter(i, &message);
+			let (meter, signature) = T::BenchmarkHelper::sign_as_meter(i, &message)
+				.ok_or(BenchmarkError::Stop("no keystore to sign as a meter"))?;
 			Pallet::<T>::do_bind_meter(who, meter.clone(), MeterCounters::default())?;
 			as_if_bound_at_genesis::<T>(&meter);
 			readings.push(RelayedReading { meter, reading, signature });

@@ -371,6 +371,25 @@ impl<T: Config> Pallet<T> {
 		Self::check_reading(&relayed.meter, &relayed.reading).map_err(Error::<T>::from)
 	}
 
+	/// Each reading of a batch, in order, with its verdict: a meter's second reading in the
+	/// batch is `MeterTwiceInBatch`, every other one is judged by [`Self::check_relayed`].
+	/// Lazy, so that dispatch judges each reading after recording the ones before it.
+	fn judge_batch(
+		readings: &ReadingBatchOf<T>,
+	) -> impl Iterator<Item = (&RelayedReadingOf<T>, Result<AcceptedReading<T::AccountId>, Error<T>>)> + '_
+	{
+		let genesis_hash = Self::genesis_hash();
+		let mut seen = alloc::collections::BTreeSet::new();
+		readings.iter().map(move |relayed| {
+			let verdict = if seen.insert(&relayed.meter) {
+				Self::check_relayed(&genesis_hash, relayed)
+			} else {
+				Err(Error::<T>::MeterTwiceInBatch)
+			};
+			(relayed, verdict)
+		})
+	}
+
 	/// What a batch of `readings` relayed readings weighs, of which `recorded` were recorded
 	/// into `zone_periods` distinct (zone, period) pairs.
 	pub fn submit_readings_weight(readings: u32, recorded: u32, zone_periods: u32) -> Weight {
@@ -388,27 +407,20 @@ impl<T: Config> Pallet<T> {
 		ensure!(!readings.is_empty(), Error::<T>::EmptyBatch);
 
 		let count = readings.len() as u32;
-		let genesis_hash = Self::genesis_hash();
-		let mut seen = alloc::collections::BTreeSet::new();
 		let mut zone_periods = alloc::collections::BTreeSet::new();
 		let (mut accepted, mut refused) = (0u32, 0u32);
-		for relayed in readings {
-			let verdict = if seen.insert(relayed.meter.clone()) {
-				Self::check_relayed(&genesis_hash, &relayed)
-			} else {
-				Err(Error::<T>::MeterTwiceInBatch)
-			};
+		for (relayed, verdict) in Self::judge_batch(&readings) {
 			match verdict {
 				Ok(reading) => {
 					zone_periods.insert((reading.zone, reading.energy.period));
 					accepted.saturating_inc();
-					Self::record_reading(relayed.meter, reading);
+					Self::record_reading(relayed.meter.clone(), reading);
 				},
 				Err(error) => {
 					refused.saturating_inc();
 					Self::deposit_event(Event::ReadingRefused {
 						concentrator: concentrator.clone(),
-						meter: relayed.meter,
+						meter: relayed.meter.clone(),
 						period: relayed.reading.period,
 						error: error.into(),
 					});
@@ -428,18 +440,11 @@ impl<T: Config> Pallet<T> {
 		readings: &ReadingBatchOf<T>,
 	) -> Result<alloc::vec::Vec<(T::AccountId, PeriodIndex)>, Error<T>> {
 		ensure!(Concentrators::<T>::contains_key(concentrator), Error::<T>::NotConcentrator);
-		let genesis_hash = Self::genesis_hash();
-		let mut seen = alloc::collections::BTreeSet::new();
 		let mut first_refusal = None;
 		let mut acceptable = alloc::vec::Vec::new();
-		for relayed in readings {
-			let verdict = if seen.insert(&relayed.meter) {
-				Self::check_relayed(&genesis_hash, relayed).map(|_| ())
-			} else {
-				Err(Error::<T>::MeterTwiceInBatch)
-			};
+		for (relayed, verdict) in Self::judge_batch(readings) {
 			match verdict {
-				Ok(()) => acceptable.push((relayed.meter.clone(), relayed.reading.period)),
+				Ok(_) => acceptable.push((relayed.meter.clone(), relayed.reading.period)),
 				Err(error) => {
 					first_refusal.get_or_insert(error);
 				},

@@ -67,8 +67,8 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	/// Make the runtime's Unix time `millis` milliseconds.
 	fn set_unix_time_ms(millis: u64);
 	/// The `index`th meter key of the kind a concentrator relays, and its signature of
-	/// `message`.
-	fn sign_as_meter(index: u32, message: &[u8]) -> (AccountId, Signature);
+	/// `message`; `None` if the benchmark cannot sign (no keystore).
+	fn sign_as_meter(index: u32, message: &[u8]) -> Option<(AccountId, Signature)>;
 }
 
 #[polkadot_sdk::frame_support::pallet]

@@ -181,9 +181,9 @@ impl crate::BenchmarkHelper<u64, TestSignature> for MockClock {
 	fn set_unix_time_ms(millis: u64) {
 		Timestamp::set_timestamp(millis);
 	}
-	fn sign_as_meter(index: u32, message: &[u8]) -> (u64, TestSignature) {
+	fn sign_as_meter(index: u32, message: &[u8]) -> Option<(u64, TestSignature)> {
 		let meter = 10_000 + u64::from(index);
-		(meter, TestSignature(meter, message.to_vec()))
+		Some((meter, TestSignature(meter, message.to_vec())))
 	}
 }
 
