@@ -134,16 +134,16 @@ function followBlocks(api) {
   return { blocks, start, stop: () => unsubs.forEach((u) => u()), finalizedNow: () => finalized, bestTimestampMs };
 }
 
-/**
- * Figures of one phase from the blocks whose timestamps fall in [from, to). `unit` is what
- * is counted as included: `transactions` (a direct reading or a transfer is one) or
- * `readings` (ReadingRecorded events: a relayed batch holds many).
- */
 /** Says so if the window opened (its first period ended) before its burst was ready. */
 function warnIfLate(from) {
   if (Date.now() > from) log(`warning: signing ended ${((Date.now() - from) / 1000).toFixed(1)} s after the window opened; its first blocks count as idle`);
 }
 
+/**
+ * Figures of one phase from the blocks whose timestamps fall in [from, to). `unit` is what
+ * is counted as included: `transactions` (a direct reading or a transfer is one) or
+ * `readings` (ReadingRecorded events: a relayed batch holds many).
+ */
 function summarize(name, blocks, from, to, offered, unit = 'transactions') {
   const inWindow = blocks.filter((b) => b.timestampMs >= from && b.timestampMs < to);
   const sum = (key) => inWindow.reduce((s, b) => s + b[key], 0);
@@ -210,9 +210,11 @@ async function sendBursts(follower, submitters, bursts, firstPeriod, nameOfCusto
       // its period has not ended there yet (the boundary block is still on its way) keeps
       // its nonce and is sent again a second later, signed anew (the pool bans the hash of
       // what it refused), up to five times.
-      const send = async (items) => (await Promise.all(submitters.map((s, n) =>
-        s.submit(items.filter((it) => it.route === n).map((it) => it.hex), { batchSize })
-          .then((got) => got.map((answer, j) => ({ answer, item: items.filter((it) => it.route === n)[j] })))))).flat();
+      const send = async (items) => (await Promise.all(submitters.map(async (s, n) => {
+        const mine = items.filter((it) => it.route === n);
+        const got = await s.submit(mine.map((it) => it.hex), { batchSize });
+        return got.map((answer, j) => ({ answer, item: mine[j] }));
+      }))).flat();
       let pending = burst.map((hex, i) => ({ hex, route: made.routes[i], resign: made.resigns[i] }));
       answers = [];
       for (let attempt = 0; pending.length > 0; attempt++) {
