@@ -9,7 +9,8 @@
 #     "name": "My Consortium", "id": "my_consortium",
 #     "members": [ { "account": "<ss58>", "aura": "<ss58 sr25519>",
 #                    "grandpa": "<ss58 ed25519>", "peer_id": "12D3Koo..." }, ... ],
-#     "endowed": [ ["<ss58>", "<balance in planck, as a string>"], ... ]
+#     "endowed": [ ["<ss58>", "<balance in planck, as a string>"], ... ],
+#     "blocks_per_session": 600          (optional; default 600, an hour)
 #   }
 # Every member validates, sits in the consortium, and has its node admitted. No sudo.
 # Members make their keys with `energy-node key generate` and their node key with

@@ -32,6 +32,10 @@ def main() -> None:
         for field in ("account", "aura", "grandpa", "peer_id"):
             if not m.get(field):
                 raise SystemExit(f"member {m!r} lacks {field!r}")
+    blocks_per_session = cfg.get("blocks_per_session", 600)
+    if not isinstance(blocks_per_session, int) or isinstance(blocks_per_session, bool) \
+            or not 1 <= blocks_per_session < 2**32:
+        raise SystemExit("blocks_per_session must be a whole number of blocks, from 1 to 2^32 - 1")
     accounts = sorted(m["account"] for m in members)
     if len(set(accounts)) != len(accounts):
         raise SystemExit("a member account appears twice")
@@ -50,6 +54,10 @@ def main() -> None:
             "nodes": [[peer_id_bytes(m["peer_id"]), m["account"]] for m in members]
         },
         "sudo": {"key": None},
+        # An hour of 6-s blocks unless members.json says otherwise: validator changes take
+        # effect within two sessions, and each session's first block carries no
+        # transactions (docs/consortium.md, "Consensus").
+        "sessionLength": {"blocksPerSession": blocks_per_session},
     }
     spec["name"] = cfg.get("name", spec["name"])
     spec["id"] = cfg.get("id", spec["id"])

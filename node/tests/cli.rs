@@ -101,6 +101,10 @@ fn make_chain_spec_builds_a_consortium_genesis_from_members_keys() {
 	let patch = &plain["genesis"]["runtimeGenesis"]["patch"];
 	assert!(patch["sudo"]["key"].is_null());
 	assert_eq!(patch["validatorSet"]["members"].as_array().map(Vec::len), Some(2));
+	assert_eq!(
+		patch["sessionLength"]["blocksPerSession"], 600,
+		"a consortium's sessions last an hour"
+	);
 	let node = &patch["nodeAuthorization"]["nodes"][0];
 	assert_eq!(node[0].as_array().map(Vec::len), Some(38), "an ed25519 peer id is 38 bytes");
 	// The raw spec can only be made by building the genesis state from that patch.

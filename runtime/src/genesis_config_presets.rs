@@ -12,8 +12,8 @@
 use crate::{
 	configs::GridAccount, opaque::SessionKeys, AccountId, BalancesConfig,
 	ConsortiumMembershipConfig, EnergiumConfig, NodeAuthorizationConfig, ProsumerConfig,
-	RuntimeGenesisConfig, SessionConfig, SudoConfig, ValidatorSetConfig, ZoneMarketConfig,
-	EXISTENTIAL_DEPOSIT, UNIT,
+	RuntimeGenesisConfig, SessionConfig, SessionLengthConfig, SudoConfig, ValidatorSetConfig,
+	ZoneMarketConfig, EXISTENTIAL_DEPOSIT, SESSION_PERIOD, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use pallet_energium::Tariff;
@@ -222,6 +222,7 @@ fn consortium_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: sudo },
+		session_length: SessionLengthConfig { blocks_per_session: Some(SESSION_PERIOD) },
 		zone_market: ZoneMarketConfig { distances_m: demo_grid().0, rules: Some(demo_grid().1) },
 		prosumer: ProsumerConfig {
 			participants: demo_participants()

@@ -90,7 +90,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("energy-consortium"),
 	impl_name: Cow::Borrowed("energy-consortium"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -109,10 +109,16 @@ pub const HOURS: BlockNumber = MINUTES * 60;
 /// Blocks per day.
 pub const DAYS: BlockNumber = HOURS * 24;
 
-/// Blocks per session. The validator set and session keys change at session boundaries, so
-/// a validator added or removed by the consortium takes effect within two sessions (the
-/// change is queued for one session, then enacted).
+/// Blocks per session in the runtime's presets (development and test networks), which set
+/// it in their genesis (`sessionLength.blocksPerSession`). The validator set and session
+/// keys change at session boundaries, so a validator added or removed by the consortium
+/// takes effect within two sessions (the change is queued for one session, then enacted).
+/// The block that starts a session carries no transactions (`pallet-session` charges a
+/// whole block for a rotation), so a minute costs a tenth of the blocks.
 pub const SESSION_PERIOD: BlockNumber = MINUTES;
+/// Blocks per session of a genesis that sets none: an hour, what a consortium's network
+/// runs (a rotation block in 600, validator changes within two hours).
+pub const DEFAULT_SESSION_PERIOD: BlockNumber = HOURS;
 
 /// Decimals of the native settlement currency (symbol `GRID`).
 pub const DECIMALS: u8 = 12;
@@ -191,9 +197,17 @@ pub type UncheckedExtrinsic =
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade, besides the pallets' own. Each is
-/// versioned: it runs once, on a chain whose pallet storage is at the version it upgrades.
-type Migrations = (pallet_prosumer::migrations::v1::MigrateToV1<Runtime>,);
+/// Storage migrations run on the next runtime upgrade, besides the pallets' own. Each acts
+/// once: `MigrateToV1` on a chain whose pallet storage is at version 0, `InitBlocksPerSession`
+/// on a chain without a stored session length (it reads one key on later upgrades).
+type Migrations = (
+	pallet_prosumer::migrations::v1::MigrateToV1<Runtime>,
+	// A chain from before `SessionLength` keeps its minute-long sessions.
+	pallet_session_length::migrations::InitBlocksPerSession<
+		Runtime,
+		polkadot_sdk::frame_support::traits::ConstU32<SESSION_PERIOD>,
+	>,
+);
 
 /// Dispatches extrinsics to pallets and runs the block hooks.
 pub type Executive = frame_executive::Executive<
@@ -262,6 +276,10 @@ mod runtime {
 	/// Superuser: holds a key only in the development preset.
 	#[runtime::pallet_index(11)]
 	pub type Sudo = pallet_sudo;
+
+	/// Blocks per validator session, set in the genesis (a minute in the presets).
+	#[runtime::pallet_index(12)]
+	pub type SessionLength = pallet_session_length;
 
 	/// Market participants and their smart meters; meter readings.
 	#[runtime::pallet_index(20)]

@@ -713,3 +713,50 @@ mod market {
 		}
 	}
 }
+
+/// The session length: a minute in every preset, an hour for a genesis that sets none, and a
+/// minute kept by a chain that ran before `SessionLength`.
+mod session_length {
+	use super::*;
+	use crate::{Migrations, DEFAULT_SESSION_PERIOD, SESSION_PERIOD};
+	use pallet_session_length::{BlocksPerSession, SessionPeriod};
+	use polkadot_sdk::frame_support::traits::{Get, OnRuntimeUpgrade};
+
+	#[test]
+	fn every_preset_rotates_every_minute() {
+		assert_eq!(SESSION_PERIOD, 10);
+		for preset in genesis_config_presets::preset_names() {
+			genesis_of(&preset).execute_with(|| {
+				assert_eq!(SessionPeriod::<Runtime>::get(), SESSION_PERIOD, "{preset}");
+			});
+		}
+	}
+
+	#[test]
+	fn a_genesis_without_a_length_rotates_every_hour() {
+		assert_eq!(DEFAULT_SESSION_PERIOD, 600);
+		let patch = serde_json::json!({ "sessionLength": { "blocksPerSession": null } });
+		let mut ext: TestExternalities =
+			genesis_config_presets::genesis_storage(LOCAL_TESTNET_RUNTIME_PRESET, patch)
+				.expect("the patched preset builds")
+				.into();
+		ext.execute_with(|| {
+			assert!(BlocksPerSession::<Runtime>::exists());
+			assert_eq!(SessionPeriod::<Runtime>::get(), DEFAULT_SESSION_PERIOD);
+		});
+	}
+
+	#[test]
+	fn a_chain_from_before_the_pallet_keeps_rotating_every_minute() {
+		genesis_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			BlocksPerSession::<Runtime>::kill();
+			assert_eq!(SessionPeriod::<Runtime>::get(), DEFAULT_SESSION_PERIOD);
+			<Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
+			assert_eq!(SessionPeriod::<Runtime>::get(), SESSION_PERIOD);
+			// A later upgrade leaves a stored length alone.
+			BlocksPerSession::<Runtime>::put(DEFAULT_SESSION_PERIOD);
+			<Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
+			assert_eq!(SessionPeriod::<Runtime>::get(), DEFAULT_SESSION_PERIOD);
+		});
+	}
+}

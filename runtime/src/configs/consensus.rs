@@ -2,7 +2,8 @@
 //! authority sets from the consortium's `ValidatorSet`.
 
 use crate::{
-	opaque::SessionKeys, AccountId, Balances, Runtime, RuntimeEvent, ValidatorSet, SESSION_PERIOD,
+	opaque::SessionKeys, AccountId, Balances, Runtime, RuntimeEvent, ValidatorSet,
+	DEFAULT_SESSION_PERIOD,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -43,9 +44,17 @@ impl pallet_grandpa::Config for Runtime {
 }
 
 parameter_types! {
-	pub const SessionPeriod: crate::BlockNumber = SESSION_PERIOD;
 	pub const SessionOffset: crate::BlockNumber = 0;
 }
+
+/// Sessions last the genesis's `sessionLength.blocksPerSession` blocks (the presets: a
+/// minute), an hour if it sets none.
+impl pallet_session_length::Config for Runtime {
+	type DefaultBlocksPerSession = ConstU32<DEFAULT_SESSION_PERIOD>;
+}
+
+/// The session length `pallet-session` rotates by.
+type SessionPeriod = pallet_session_length::SessionPeriod<Runtime>;
 
 impl pallet_session::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
