@@ -23,6 +23,7 @@ pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod configs;
+pub mod db_weights;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;

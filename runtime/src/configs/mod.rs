@@ -19,10 +19,7 @@ use polkadot_sdk::{
 		dispatch::DispatchClass,
 		parameter_types,
 		traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
-		weights::{
-			constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-			IdentityFee, Weight,
-		},
+		weights::{constants::WEIGHT_REF_TIME_PER_SECOND, IdentityFee, Weight},
 	},
 	frame_system::limits::{BlockLength, BlockWeights},
 	pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier},
@@ -62,9 +59,10 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
-	/// The node stores state in ParityDB (RocksDB is left out of the build), so database
-	/// operations are weighed with ParityDB's figures.
-	type DbWeight = ParityDbWeight;
+	/// The node stores state in ParityDB (RocksDB is left out of the build). A read and a
+	/// write are weighed as measured by `scripts/bench-storage.sh` on a city-sized state
+	/// (`crate::db_weights`; docs/benchmarks.md, "Database weights").
+	type DbWeight = crate::db_weights::MeasuredDbWeight;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
