@@ -5,6 +5,7 @@
 # the simulator's npm packages (scripts/setup.sh). Arguments go to the script, e.g.
 #   scripts/bench-throughput.sh --meters 12000 --period-seconds 12 --seconds 60
 #   scripts/bench-throughput.sh --phases readings,relayed --concentrators 8
+#   scripts/bench-throughput.sh --phases relayed --session-blocks 10 --batch-size 250   # sessions as the presets' (default 600), batches of 250 (default and most 500)
 # Phases (--phases, default all three, run in this order): `readings` (one extrinsic per
 # meter), `relayed` (the meters' signed readings in batches of data concentrators, C of them
 # with --concentrators C, default 4; the spec then has them in genesis, which needs a runtime

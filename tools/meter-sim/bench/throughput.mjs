@@ -10,13 +10,22 @@
 //  1. A chain spec: the `local` preset with N simulated participants and their meters in
 //     genesis and `--period-seconds` delivery periods (12 s by default, so that N meters
 //     offer N / 12 readings a second: 12,000 meters offer the issue's 1,000 a second), and,
-//     for the `relayed` phase, `--concentrators` C data concentrators.
+//     for the `relayed` phase, `--concentrators` C data concentrators. Sessions of
+//     `--session-blocks` blocks (genesis `sessionLength.blocksPerSession`; default 600, an
+//     hour of 6-s blocks, as a consortium's network would run): `pallet-session` rotates
+//     once a session and the rotation block carries no transactions, so the length decides
+//     how many of the window's blocks can carry readings. The runtime's test presets
+//     rotate every 10 blocks (one block in ten empty); `--session-blocks 10` measures that
+//     setting. The spec then has the key in genesis, which needs a runtime with the
+//     `SessionLength` pallet.
 //  2. The four validators of scripts/local-net.sh on loopback, with its pool settings.
 //  3. `readings`: after each period ends, every meter's reading for it is sent at once
 //     (meters report at the boundary), spread over the four nodes' RPC; signed before the
 //     phase so that the client's work does not compete with the nodes'. For `--seconds`.
 //  4. `relayed`: the same, but each meter's signed reading goes to concentrator (meter mod C)
-//     and each concentrator sends its meters' readings of the period in batches. The meters'
+//     and each concentrator sends its meters' readings of the period in batches of at most
+//     `--batch-size` B (default 500, the runtime's `MaxReadingsPerBatch`, the most allowed;
+//     a concentrator's share of a period is split into batches as even as possible). The meters'
 //     signatures are made before the phase; the batches are signed at each burst with the
 //     concentrators' nonces read from the node (one signature a batch).
 //  5. `transfers`: the same bursts, each participant account sending `transferKeepAlive`
@@ -24,6 +33,10 @@
 //  6. For each phase: the readings (or transfers) included per second in the best chain over
 //     the window (block timestamps), per-block counts and weights, and the finality lag (best
 //     minus finalized, in blocks, sampled at every new best block). Then the network stops.
+//     The window lasts the bursts' periods and opens with the first block that can carry the
+//     first burst (the one after the block that ends its period: a burst is sent when that
+//     block is seen), so that it counts no block left idle only because the phase had not
+//     begun, and closes one block after the last burst's period.
 //
 // `--phases` chooses the phases (in this order whatever the list's): readings,relayed,transfers.
 //
@@ -52,6 +65,8 @@ const { values: opt } = parseArgs({
     seconds: { type: 'string', default: '60' },
     phases: { type: 'string', default: 'readings,relayed,transfers' },
     concentrators: { type: 'string', default: '4' },
+    'session-blocks': { type: 'string', default: '600' },
+    'batch-size': { type: 'string', default: '500' },
     dir: { type: 'string' },
     'rpc-base': { type: 'string', default: '29944' },
     'p2p-base': { type: 'string', default: '40333' },
@@ -68,6 +83,15 @@ const PHASES = ['readings', 'relayed', 'transfers'];
 for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}: choose among ${PHASES.join(', ')}`);
 const C = Number(opt.concentrators);
 if (phases.includes('relayed') && !(Number.isInteger(C) && C >= 1)) throw new Error('--concentrators must be at least 1 for the relayed phase');
+const SESSION_BLOCKS = Number(opt['session-blocks']);
+if (!(Number.isInteger(SESSION_BLOCKS) && SESSION_BLOCKS >= 1)) throw new Error('--session-blocks must be a positive whole number');
+// The runtime's `MaxReadingsPerBatch`: a larger batch is refused (and openRelay keeps the
+// chain's own limit if it is lower).
+const MAX_READINGS_PER_BATCH = 500;
+const BATCH = Number(opt['batch-size']);
+if (!(Number.isInteger(BATCH) && BATCH >= 1 && BATCH <= MAX_READINGS_PER_BATCH)) {
+  throw new Error(`--batch-size must be a whole number from 1 to ${MAX_READINGS_PER_BATCH} (MaxReadingsPerBatch)`);
+}
 const nodeBin = defaultNodeBin();
 const dir = opt.dir ?? mkdtempSync(join(tmpdir(), 'energy-throughput-'));
 mkdirSync(dir, { recursive: true });
@@ -134,9 +158,9 @@ function followBlocks(api) {
   return { blocks, start, stop: () => unsubs.forEach((u) => u()), finalizedNow: () => finalized, bestTimestampMs };
 }
 
-/** Says so if the window opened (its first period ended) before its burst was ready. */
-function warnIfLate(from) {
-  if (Date.now() > from) log(`warning: signing ended ${((Date.now() - from) / 1000).toFixed(1)} s after the window opened; its first blocks count as idle`);
+/** Says so if the first burst's period ended before the burst was ready. */
+function warnIfLate(periodEnd) {
+  if (Date.now() > periodEnd) log(`warning: signing ended ${((Date.now() - periodEnd) / 1000).toFixed(1)} s after the first burst's period ended; the window's first blocks count as idle`);
 }
 
 /**
@@ -243,21 +267,36 @@ async function sendBursts(follower, submitters, bursts, firstPeriod, nameOfCusto
   return { sent, refused, seconds: (Date.now() - startedAt) / 1000 };
 }
 
+/** The runtime's block time (`MILLI_SECS_PER_BLOCK`). */
+const BLOCK_MS = 6000;
+
 async function main() {
   await cryptoWaitReady();
   const periodsInWindow = Math.ceil(WINDOW / P);
+  /**
+   * The window of a phase whose first burst is for `firstPeriod`: from the block after the
+   * one that ends that period (the first that can carry the burst), for the bursts' periods.
+   */
+  const windowAfter = (firstPeriod) => {
+    const from = (firstPeriod + 1) * P * 1000 + BLOCK_MS;
+    return { from, to: from + periodsInWindow * P * 1000 };
+  };
   log(`throughput: ${N} meters, ${P}-s periods, ${WINDOW}-s window (${periodsInWindow} bursts a phase), ` +
     `phases ${PHASES.filter((p) => phases.includes(p)).join(', ')}` +
     `${phases.includes('relayed') ? ` (relayed via ${C} concentrators)` : ''}, ` +
+    `sessions of ${SESSION_BLOCKS} blocks, relayed batches of at most ${BATCH} readings, ` +
     `pool ${env.POOL_ARGS ?? '(local-net.sh defaults)'}, in ${dir}`);
 
   let t = Date.now();
   // Concentrators only when relaying: a runtime without them refuses the genesis key.
   const relays = phases.includes('relayed') ? C : 0;
-  const { spec } = await buildSpec({ nodeBin, chain: 'local', count: N, periodSeconds: P, concentrators: relays });
+  const { spec } = await buildSpec({
+    nodeBin, chain: 'local', count: N, periodSeconds: P, sessionBlocks: SESSION_BLOCKS, concentrators: relays,
+  });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  log(`chain spec with ${N} participants and meters${relays ? ` and ${relays} concentrators` : ''}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  log(`chain spec with ${N} participants and meters${relays ? ` and ${relays} concentrators` : ''}, ` +
+    `sessions of ${SESSION_BLOCKS} blocks: ${((Date.now() - t) / 1000).toFixed(1)} s`);
   env.CHAIN = specPath;
 
   t = Date.now();
@@ -283,10 +322,9 @@ async function main() {
     t = Date.now();
     const bursts = periods.map((p) => presignReadings({ meters, signer, clock: makeClock({ periodSeconds: P }), periods: [p] }).map((s) => s.hex));
     log(`readings: ${bursts.flat().length} signed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    const from = (period + 1) * P * 1000;
-    warnIfLate(from);
+    const { from, to } = windowAfter(period);
+    warnIfLate(from - BLOCK_MS);
     const sent = await sendBursts(follower, submitters, bursts, period, nameOfCustom);
-    const to = from + periodsInWindow * P * 1000;
     while (Date.now() < to + 15000) await sleep(1000); // let the last blocks arrive
     log(`readings refused at submission: ${JSON.stringify(sent.refused)}`);
     results.push(summarize('readings', follower.blocks, from, to, sent.sent));
@@ -298,7 +336,7 @@ async function main() {
     while ((await api.rpc.author.pendingExtrinsics()).length > 0) await sleep(2000);
     const { meters, skipped } = await loadSimMeters(api, { meters: N, nonces: false });
     if (skipped.length) log(`${skipped.length} meters unusable: ${JSON.stringify(skipped.slice(0, 3))}`);
-    const relay = await openRelay(api, { count: C, sampleMeterPair: meters[0].key.pair, log });
+    const relay = await openRelay(api, { count: C, batchReadings: BATCH, sampleMeterPair: meters[0].key.pair, log });
     // As for `readings`: the first burst is for the period after the next.
     const period = (await periodClock(api)).period + 1;
     const periods = Array.from({ length: periodsInWindow }, (_, k) => period + k);
@@ -323,10 +361,9 @@ async function main() {
         count: batches.reduce((n, b) => n + b.readings, 0),
       };
     });
-    const from = (period + 1) * P * 1000;
-    warnIfLate(from);
+    const { from, to } = windowAfter(period);
+    warnIfLate(from - BLOCK_MS);
     const sent = await sendBursts(follower, submitters, bursts, period, nameOfCustom);
-    const to = from + periodsInWindow * P * 1000;
     while (Date.now() < to + 15000) await sleep(1000);
     log(`relayed batches refused at submission: ${JSON.stringify(sent.refused)}`);
     results.push(summarize('relayed', follower.blocks, from, to, sent.sent, 'readings'));
@@ -360,9 +397,8 @@ async function main() {
     log(`transfers: ${N * periodsInWindow} signed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const { period: now } = await periodClock(api);
     const first = Math.max(start, now);
-    const from = (first + 1) * P * 1000;
+    const { from, to } = windowAfter(first);
     const sent = await sendBursts(follower, submitters, bursts, first, undefined);
-    const to = from + periodsInWindow * P * 1000;
     while (Date.now() < to + 15000) await sleep(1000);
     log(`transfers refused at submission: ${JSON.stringify(sent.refused)}`);
     results.push(summarize('transfers', follower.blocks, from, to, sent.sent));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // meter-sim: simulated smart meters for the energy consortium chain.
 //
-//   meter-sim chain-spec --meters N [--concentrators C] [--chain dev-fast] [--out spec.json]
+//   meter-sim chain-spec --meters N [--concentrators C] [--chain dev-fast] [--session-blocks B] [--out spec.json]
 //   meter-sim run [--rpc ws://127.0.0.1:9944] [--meters N] [--concentrators C] [--periods K] [--json]
 //   meter-sim keys --meters N [--concentrators C]
 //   meter-sim profile --role Prosumer --generation 5000 --connection 15000 [--date 2026-06-21]
@@ -40,6 +40,7 @@ chain-spec:
   --out FILE          where to write the spec (default: standard output)
   --endowment GRID    each participant's genesis balance, in GRID                   [1000]
   --period-seconds S  the chain's delivery-period length       [the preset's: 900, dev-fast 12]
+  --session-blocks N  blocks per validator session                        [the preset's: 10]
   --node-bin PATH     the energy-node binary          [$NODE_BIN or the shared release build]
 
 run:
@@ -112,6 +113,7 @@ const OPTIONS = {
   zone: { type: 'string' },
   date: { type: 'string' },
   'period-seconds': { type: 'string' },
+  'session-blocks': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -131,6 +133,7 @@ async function chainSpec(v) {
     endowment: BigInt(Math.round(number(v.endowment ?? 1000, 'endowment') * 1000)) * (UNIT / 1000n),
     keys,
     periodSeconds: v['period-seconds'] === undefined ? undefined : integer(v['period-seconds'], 'period-seconds', 1),
+    sessionBlocks: v['session-blocks'] === undefined ? undefined : integer(v['session-blocks'], 'session-blocks', 1),
     concentrators: integer(v.concentrators ?? 0, 'concentrators'),
   });
   const json = JSON.stringify(spec, null, 1);

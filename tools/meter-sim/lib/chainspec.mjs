@@ -3,7 +3,8 @@
 // `prosumer.participants` (registered and approved at genesis, their deposit held),
 // `prosumer.meters` (bound, commissioned at zero) and `balances.balances` (each participant
 // funded so that the deposit can be held); with concentrators, also
-// `prosumer.concentrators` (data concentrators that may relay readings in batches).
+// `prosumer.concentrators` (data concentrators that may relay readings in batches). Two
+// settings may be changed too: `prosumer.periodSeconds` and `sessionLength.blocksPerSession`.
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -60,6 +61,8 @@ export function zoneCount(spec) {
  * `[{ index, participant, meter, profile }]` (addresses and JSON profiles).
  * `keys` may be passed when already derived (`deriveKeys(count, { phrase })`).
  * `periodSeconds` sets the chain's delivery-period length (`prosumer.periodSeconds`).
+ * `sessionBlocks` sets the validators' session length in blocks
+ * (`sessionLength.blocksPerSession`, see `setSessionBlocks`); undefined keeps the preset's.
  */
 export function addParticipants(spec, {
   count,
@@ -68,8 +71,10 @@ export function addParticipants(spec, {
   endowment = DEFAULT_ENDOWMENT,
   keys = undefined,
   periodSeconds = undefined,
+  sessionBlocks = undefined,
 }) {
   if (!Number.isInteger(count) || count < 0) throw new Error('count must be a whole number');
+  if (sessionBlocks !== undefined) checkSessionBlocks(sessionBlocks); // before any change to the spec
   endowment = BigInt(endowment);
   if (endowment < PARTICIPANT_DEPOSIT + EXISTENTIAL_DEPOSIT) {
     throw new Error(`an endowment of ${endowment} planck cannot pay the participant deposit (${PARTICIPANT_DEPOSIT}) and the existential deposit`);
@@ -114,8 +119,32 @@ export function addParticipants(spec, {
     if (!Number.isInteger(periodSeconds) || periodSeconds < 1) throw new Error('periodSeconds must be a positive whole number');
     genesis.prosumer.periodSeconds = periodSeconds;
   }
+  if (sessionBlocks !== undefined) setSessionBlocks(spec, sessionBlocks);
   spec.name = `${spec.name} with ${count} simulated meters`;
   return added;
+}
+
+/** The most blocks per session the runtime can hold: its block number is a `u32`. */
+export const MAX_SESSION_BLOCKS = 2 ** 32 - 1;
+
+function checkSessionBlocks(blocks) {
+  if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_SESSION_BLOCKS) {
+    throw new Error('sessionBlocks must be a positive whole number (at most 2^32 − 1)');
+  }
+}
+
+/**
+ * Sets the validators' session length, `blocks` blocks, in the spec's genesis
+ * (`sessionLength.blocksPerSession`, the `SessionLength` pallet's), in place, keeping the
+ * entry's other fields. `pallet-session` rotates every `blocks` blocks and the rotation block
+ * carries no transactions; the runtime's presets say 10 (a minute of 6-s blocks), a
+ * consortium's network an hour (600) or more.
+ */
+export function setSessionBlocks(spec, blocks) {
+  checkSessionBlocks(blocks);
+  const genesis = genesisOf(spec);
+  genesis.sessionLength = { ...(genesis.sessionLength ?? {}), blocksPerSession: blocks };
+  return spec;
 }
 
 /**
@@ -148,7 +177,8 @@ export function addConcentrators(spec, { count, phrase = DEV_PHRASE }) {
 
 /**
  * A preset's spec with `count` simulated participants and meters added, and `concentrators`
- * data concentrators (default none).
+ * data concentrators (default none). The other options are `addParticipants`' (among them
+ * `periodSeconds` and `sessionBlocks`).
  */
 export async function buildSpec({ nodeBin, chain = 'dev', concentrators = 0, ...options }) {
   const spec = await baseSpec({ nodeBin, chain });

@@ -4,7 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { cryptoWaitReady, deriveKeys, deriveConcentrators } from '../lib/keys.mjs';
-import { addParticipants, addConcentrators, genesisOf, zoneCount } from '../lib/chainspec.mjs';
+import { addParticipants, addConcentrators, setSessionBlocks, genesisOf, zoneCount } from '../lib/chainspec.mjs';
 import { participantProfile, PARTICIPANT_DEPOSIT, EXISTENTIAL_DEPOSIT, DEFAULT_ENDOWMENT } from '../lib/population.mjs';
 
 before(() => cryptoWaitReady());
@@ -111,4 +111,46 @@ test('concentrators go to genesis prosumer.concentrators; none leaves the spec e
   assert.match(spec.name, /and 2 concentrators$/);
   assert.throws(() => addConcentrators(spec, { count: 1 }), /already in the spec/);
   assert.throws(() => addConcentrators(presetLike(), { count: -1 }), /whole number/);
+});
+
+test('sessionBlocks sets genesis sessionLength.blocksPerSession; without it the spec keeps the preset\'s', () => {
+  // A preset without the entry: it gets one.
+  const spec = presetLike();
+  addParticipants(spec, { count: 2, sessionBlocks: 600 });
+  assert.deepEqual(genesisOf(spec).sessionLength, { blocksPerSession: 600 });
+  assert.equal(genesisOf(spec).prosumer.periodSeconds, 12, 'other genesis fields untouched');
+
+  // A preset with the entry (as the runtime's presets: 10 blocks): overwritten, its other
+  // fields kept; and `setSessionBlocks` alone does the same.
+  const withPreset = presetLike();
+  genesisOf(withPreset).sessionLength = { blocksPerSession: 10, other: 'kept' };
+  addParticipants(withPreset, { count: 1, sessionBlocks: 1 });
+  assert.deepEqual(genesisOf(withPreset).sessionLength, { blocksPerSession: 1, other: 'kept' });
+  setSessionBlocks(withPreset, 3600);
+  assert.deepEqual(genesisOf(withPreset).sessionLength, { blocksPerSession: 3600, other: 'kept' });
+  const nullPreset = presetLike();
+  genesisOf(nullPreset).sessionLength = { blocksPerSession: null };
+  setSessionBlocks(nullPreset, 10);
+  assert.deepEqual(genesisOf(nullPreset).sessionLength, { blocksPerSession: 10 });
+
+  // Not asked: no entry added, and a preset's own left exactly as it was.
+  const untouched = presetLike();
+  addParticipants(untouched, { count: 2 });
+  assert.equal('sessionLength' in genesisOf(untouched), false);
+  const kept = presetLike();
+  genesisOf(kept).sessionLength = { blocksPerSession: 10 };
+  addParticipants(kept, { count: 2, sessionBlocks: undefined });
+  assert.deepEqual(genesisOf(kept).sessionLength, { blocksPerSession: 10 });
+});
+
+test('refuses a session of zero, negative, fractional or non-numeric blocks, or beyond a u32, before changing the spec', () => {
+  for (const bad of [0, -1, -600, 1.5, 0.5, NaN, Infinity, '600', null, 2 ** 32]) {
+    const spec = presetLike();
+    const before = JSON.stringify(spec);
+    assert.throws(() => addParticipants(spec, { count: 2, sessionBlocks: bad }), /sessionBlocks must be a positive whole number/, String(bad));
+    assert.equal(JSON.stringify(spec), before, `the spec is unchanged after ${bad}`);
+    assert.throws(() => setSessionBlocks(spec, bad), /sessionBlocks must be a positive whole number/, String(bad));
+    assert.equal(JSON.stringify(spec), before);
+  }
+  setSessionBlocks(presetLike(), 2 ** 32 - 1); // the largest u32 is fine
 });
