@@ -79,7 +79,7 @@ impl pallet_prosumer::Config for Runtime {
 	type WeightInfo = pallet_prosumer::weights::SubstrateWeight<Runtime>;
 	type MeterSignature = MeterSignature;
 	/// 500 readings, 58 KB: a concentrator's batch is checked in the pool in tens of
-	/// milliseconds, and a block takes nine such batches (docs/benchmarks.md).
+	/// milliseconds, and a block takes thirteen such batches (docs/benchmarks.md).
 	type MaxReadingsPerBatch = ConstU32<500>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TimestampBenchmarkHelper;
